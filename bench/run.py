@@ -1,0 +1,288 @@
+"""`make bench`: server-side time and SQL queries of the busiest screens, on a 20,000-form year.
+
+In-process, with Django's test Client (no network, no browser: the server's own time) and
+CaptureQueriesContext for query counts, on PostgreSQL (see bench/environment.py). Each screen
+is requested a few times to warm up, then timed REQUESTS times; the table gives median and
+p95 and the queries of one request. Writes bench-results.json in the project root.
+
+    python bench/run.py [--requests 30] [--only queue,review]
+"""
+
+import argparse
+import importlib
+import json
+import math
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import environment  # noqa: E402
+
+RESULTS = environment.ROOT / "bench-results.json"
+EXPORT_BENCH = Path(__file__).resolve().parent / "bench_export.py"
+WARMUP = 3
+
+# name: (query target, p50 target in ms)
+TARGETS = {
+    "queue_filtered": (12, 50),
+    "queue_year": (12, 50),
+    "review_40": (12, 50),
+    "my_forms": (None, 50),
+    "save_40": (15, 50),
+}
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class Bench:
+    name: str
+    request: Callable  # request(i) -> response; i < 0 for warm-up calls
+    expect: tuple[int, ...] = (200,)
+    check: Callable | None = None
+
+
+def measure(benches: list[Bench], count: int) -> list[dict]:
+    """Time each bench `count` times after WARMUP untimed calls that also count its queries.
+
+    Benches measured together take turns request by request, so a peer comparison is not
+    skewed by whatever else the machine does meanwhile.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries: dict[str, list[int]] = {b.name: [] for b in benches}
+    samples: dict[str, list[float]] = {b.name: [] for b in benches}
+
+    def call(bench: Bench, i: int):
+        response = bench.request(i)
+        if response.status_code not in bench.expect:
+            raise RuntimeError(f"{bench.name}: HTTP {response.status_code} on request {i}")
+        return response
+
+    for i in range(WARMUP):
+        for bench in benches:
+            with CaptureQueriesContext(connection) as captured:
+                response = call(bench, -1 - i)
+            queries[bench.name].append(len(captured.captured_queries))
+            if bench.check:
+                bench.check(response)
+    for i in range(count):
+        for bench in benches:
+            started = time.perf_counter()
+            call(bench, i)
+            samples[bench.name].append((time.perf_counter() - started) * 1000)
+    return [
+        {
+            "name": bench.name,
+            "p50_ms": round(statistics.median(samples[bench.name]), 1),
+            "p95_ms": round(percentile(samples[bench.name], 0.95), 1),
+            "queries": max(queries[bench.name]),
+            "ratio": None,
+        }
+        for bench in benches
+    ]
+
+
+def fifty_rows(response) -> None:
+    found = response.content.decode().count('class="queue-row"')
+    if found != 50:
+        raise RuntimeError(f"expected 50 rows, the queue shows {found}")
+
+
+def bench_screens(fixtures, count: int, only: set[str] | None) -> list[dict]:
+    from django.test import Client
+
+    from bench import fixtures as bench_fixtures_module
+    from tests.projects.helpers import post_data
+
+    year = fixtures.year
+    results = []
+
+    def wanted(name):
+        return only is None or name in only
+
+    reviewer = Client()
+    reviewer.force_login(fixtures.finance)
+    admin = Client()
+    admin.force_login(fixtures.admin)
+    filler = Client()
+    filler.force_login(fixtures.filler)
+    saver = Client()
+    saver.force_login(fixtures.bench_filler)
+
+    if wanted("queue_filtered") or wanted("queue_year"):
+        admin_url = f"/admin/projects/performanceform/?year__id__exact={year.pk}"
+        pages = 5
+        filtered_url = f"/forms/queue/?year={year.pk}&kind=project&flags=warnings&sort=-warnings&page="
+        year_url = f"/forms/queue/?year={year.pk}&page="
+        filtered, by_year, admin_result = measure(
+            [
+                Bench("queue_filtered", lambda i: reviewer.get(filtered_url + str(1 + i % pages)), check=fifty_rows),
+                Bench("queue_year", lambda i: reviewer.get(year_url + str(1 + i % pages)), check=fifty_rows),
+                Bench("admin_changelist", lambda i: admin.get(admin_url)),
+            ],
+            count,
+        )
+        for result in (filtered, by_year):
+            result["ratio"] = round(result["p50_ms"] / admin_result["p50_ms"], 2)
+        results += [filtered, by_year, admin_result]
+
+    if wanted("review_40"):
+        url = f"/forms/{fixtures.review_form.pk}/review/"
+        results += measure([Bench("review_40", lambda i: reviewer.get(url))], count)
+
+    if wanted("my_forms"):
+        results += measure([Bench("my_forms", lambda i: filler.get("/forms/"))], count)
+
+    if wanted("save_40"):
+        perf_form = fixtures.save_form
+        url = f"/forms/{perf_form.pk}/edit/"
+        header = {
+            key: ("yes" if value else "no") if isinstance(value, bool) else str(value)
+            for key, value in bench_fixtures_module.header_values(year.year, perf_form.project_name).items()
+        }
+
+        def save(i):
+            perf_form.refresh_from_db(fields=["version"])
+            rows = [
+                {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": f"={i % 97 + 1}家"}
+                if r.position == 0
+                else {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value}
+                for r in perf_form.indicators.all()
+            ]
+            data = post_data(rows, header=header, version=perf_form.version, initial_forms=len(rows))
+            return saver.post(url, data)
+
+        results += measure([Bench("save_40", save, expect=(302,))], count)
+    return results
+
+
+def bench_import(count: int) -> dict:
+    """The seed files through import_text with dry_run: the whole import, rolled back."""
+    from projects.importing import import_text, read_text_file
+
+    seeds = sorted((environment.ROOT / "fixtures" / "seeds").glob("*.txt"))
+    texts = [(str(path), read_text_file(path)) for path in seeds]
+
+    class Done:
+        status_code = 200
+
+    def run(i):
+        for source, text in texts:
+            report = import_text(text, dry_run=True, source=source)
+            if report.skipped:
+                raise RuntimeError(f"{source}: {[o.reason for o in report.skipped]}")
+        return Done
+
+    return measure([Bench("import_seeds_dry_run", run)], count)[0]
+
+
+def bench_export(year: int) -> dict | None:
+    """HOOK: the Excel bulk export benchmark, when bench/bench_export.py (written separately) exists.
+
+    Called as bench_export.run(year=...) if the module offers run() returning a dict; otherwise
+    run as a script with --year, whose output is read from its last line if that is a JSON object,
+    else from its table ("export  rows  seconds  peak MB ..." and "export / plain: 1.23x").
+    """
+    if not EXPORT_BENCH.exists():
+        return None
+    module = importlib.import_module("bench.bench_export")
+    if callable(getattr(module, "run", None)):
+        result = module.run(year=year)
+    else:
+        output = subprocess.run(
+            [sys.executable, str(EXPORT_BENCH), "--year", str(year)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=environment.ROOT,
+        ).stdout
+        result = _export_output(output)
+    return {
+        "name": "export_xlsx",
+        "seconds": _rounded(result.get("seconds")),
+        "peak_mb": _rounded(result.get("peak_mb")),
+        "ratio": _rounded(result.get("ratio")),
+    }
+
+
+def _rounded(value):
+    return round(float(value), 2) if value is not None else None
+
+
+def _export_output(output: str) -> dict:
+    lines = output.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (json.JSONDecodeError, IndexError):
+        pass
+    result = {}
+    for line in lines:
+        if match := re.match(r"export\s+\d+\s+([\d.]+)\s+([\d.]+)", line):
+            result["seconds"], result["peak_mb"] = match.groups()
+        if match := re.search(r"export / plain: ([\d.]+)x", line):
+            result["ratio"] = match.group(1)
+    if "seconds" not in result:
+        raise RuntimeError(f"bench/bench_export.py printed nothing this hook can read:\n{output[-1000:]}")
+    return result
+
+
+def print_table(results: list[dict], generate_seconds: float | None) -> None:
+    print()
+    print(f"{'benchmark':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'ratio':>6}  target")
+    for r in results:
+        if r["name"] == "export_xlsx":
+            print(f"{'export_xlsx':<22} {r['seconds']!s:>8} s, peak {r['peak_mb']} MB, ratio {r['ratio']}")
+            continue
+        queries_target, p50_target = TARGETS.get(r["name"], (None, None))
+        target = []
+        if queries_target is not None:
+            target.append(f"≤{queries_target} q " + ("ok" if r["queries"] <= queries_target else "MISSED"))
+        if p50_target is not None:
+            target.append(f"p50 ≤{p50_target} ms " + ("ok" if r["p50_ms"] <= p50_target else "MISSED"))
+        if r["ratio"] is not None:
+            target.append("ratio ≤1.0 " + ("ok" if r["ratio"] <= 1.0 else "MISSED"))
+        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        print(f"{r['name']:<22} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['queries']:>8} {ratio:>6}  {'; '.join(target)}")
+    if generate_seconds is not None:
+        print(f"\n(generated the synthetic year first: {generate_seconds:.1f} s)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per screen (default 30)")
+    parser.add_argument("--only", help="comma-separated benchmark names")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+
+    environment.configure()
+    generate_seconds = environment.prepare()
+    from bench.fixtures import bench_fixtures
+
+    fixtures = bench_fixtures(environment.YEAR)
+    results = bench_screens(fixtures, args.requests, only)
+    if only is None or "import_seeds_dry_run" in only:
+        results.append(bench_import(args.requests))
+    export = bench_export(environment.YEAR) if only is None or "export_xlsx" in only else None
+    if export is not None:
+        results.append(export)
+    print_table(results, generate_seconds)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {RESULTS.relative_to(environment.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,545 @@
+"""Checks a filled performance form and says what a reviewer would send back.
+
+A registry of small rules, in the manner of django.contrib.auth.password_validation:
+each rule has a machine-readable code and a severity, and check_form runs them all
+and collects every finding. Rules read plain data (FormData), never models.
+
+Thresholds and word lists live in DEFAULTS; a deployment overrides any of them with
+settings.PERFGOALS_WARNINGS = {"budget_jump": "0.5", ...}.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .targets import QUANTITATIVE, Target, normalize, parse_target
+
+ERROR = "error"
+WARNING = "warning"
+PROJECT = "project"
+DEPARTMENT = "department"
+
+DEFAULTS: dict[str, Any] = {
+    # current budget may move this share of last year's either way before we ask why
+    "budget_jump": "0.30",
+    "name_max_length": 50,
+    # a qualitative value starting or ending with one of these names only a direction
+    "vague_words": "提高 提升 增强 改善 加强 促进 推动 有所 不断 逐步 进一步 若干 明显 显著".split(),
+    # compared lower-cased; a value of symbols only ("*", "-", "/", "——") is a placeholder too
+    "placeholder_words": ["xx", "n/a", "na", "无", "待定", "暂无", "略", "空", "同上", "tbd", "null", "none"],
+    # the first character of the unit decides: "个工地", "人次" are counts too
+    "count_units": "个家份项人次套幢名篇件台盏基场期批户",
+    # units that start like a count but are not one
+    "count_unit_exceptions": ["个百分点", "个月", "个工作日", "个小时", "个季度"],
+    # a 三级 name with one of these measures a change, which may exceed 100%
+    "growth_words": ["增长", "提升", "提高"],
+    "percent_units": ["%", "‰", "个百分点"],
+    "money_units": {"元": 1, "万元": 10000, "亿元": 100000000},
+}
+
+PROJECT_TEXT_FIELDS = {
+    "overview": gettext_noop("项目概况"),
+    "basis": gettext_noop("立项依据"),
+    "necessity": gettext_noop("项目设立的必要性"),
+    "safeguards": gettext_noop("保证项目实施的制度、措施"),
+    "implementation_plan": gettext_noop("项目实施计划"),
+    "goals": gettext_noop("总目标及阶段性目标"),
+}
+DEPARTMENT_TEXT_FIELDS = {
+    "duties": gettext_noop("部门职能职责概述"),
+    "overall_goal": gettext_noop("整体绩效目标"),
+}
+DATE_FIELDS = {"planned_start": gettext_noop("计划开始日期"), "planned_end": gettext_noop("计划完成日期")}
+INCOME_FIELDS = ["fund_general", "fund_gov_fund", "fund_special_nontax", "fund_other"]
+EXPENSE_FIELDS = ["expense_basic", "expense_project"]
+
+
+@dataclass(frozen=True)
+class RowData:
+    level1: str
+    level2: str
+    level3: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FormData:
+    kind: str  # "project" | "department"
+    year: int  # fiscal year, e.g. 2020
+    header: dict[str, Any]
+    budget: dict[str, Decimal | None]  # all in 元
+    rows: list[RowData]
+    framework: dict[str, list[str]] = field(default_factory=dict)  # {一级: [二级, ...]} in order
+
+
+@dataclass(frozen=True)
+class FormWarning:
+    code: str
+    severity: str
+    message: str
+    field: str | None = None  # a header or budget key
+    row: int | None = None  # index into FormData.rows
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    check: Callable
+    kinds: tuple[str, ...] = (PROJECT, DEPARTMENT)
+    # rules that judge the target skip rows whose value is empty or a placeholder:
+    # value_missing / value_placeholder already say what is wrong there
+    judges_value: bool = True
+
+
+FORM_RULES: list[Rule] = []
+ROW_RULES: list[Rule] = []
+
+
+def form_rule(code: str, severity: str, kinds: tuple[str, ...] = (PROJECT, DEPARTMENT)):
+    """Register a form rule: check(ctx) yields (field, message) for every failure."""
+
+    def register(check):
+        FORM_RULES.append(Rule(code, severity, check, kinds))
+        return check
+
+    return register
+
+
+def row_rule(code: str, severity: str, judges_value: bool = True):
+    """Register a row rule: check(row, ctx) returns a message, or None when the row passes."""
+
+    def register(check):
+        ROW_RULES.append(Rule(code, severity, check, judges_value=judges_value))
+        return check
+
+    return register
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator row with what the rules keep asking of it worked out once."""
+
+    index: int
+    data: RowData
+    name: str  # 三级, normalised
+    value: str  # normalised
+    target: Target
+    is_placeholder: bool
+
+    @property
+    def is_blank(self) -> bool:
+        return self.value == ""
+
+    @property
+    def is_cost(self) -> bool:
+        return "成本" in self.data.level1 or "成本" in self.data.level2
+
+    @property
+    def label(self) -> str:
+        """The 三级 name as messages quote it."""
+        return _short(self.data.level3.strip()) or _("（未命名）")
+
+    @property
+    def shown_value(self) -> str:
+        """The value as messages quote it: as typed, not normalised."""
+        return _short(self.data.value.strip(), 30)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule may read: the form, the merged settings, the prepared rows."""
+
+    data: FormData
+    config: dict[str, Any]
+    rows: list[Row]
+
+    def setting(self, key: str) -> Any:
+        return self.config[key]
+
+
+def check_form(data: FormData) -> list[FormWarning]:
+    """Run every rule and return every failure: form-level first, then by row."""
+    config = {**DEFAULTS, **getattr(settings, "PERFGOALS_WARNINGS", {})}
+    ctx = Context(data, config, [_row(i, r, config) for i, r in enumerate(data.rows)])
+    found = []
+    for rule in FORM_RULES:
+        if data.kind in rule.kinds:
+            for field_name, message in rule.check(ctx):
+                found.append(FormWarning(rule.code, rule.severity, message, field=field_name))
+    for row in ctx.rows:
+        for rule in ROW_RULES:
+            if rule.judges_value and (row.is_blank or row.is_placeholder):
+                continue
+            message = rule.check(row, ctx)
+            if message:
+                found.append(FormWarning(rule.code, rule.severity, message, row=row.index))
+    return found
+
+
+def _row(index: int, data: RowData, config: dict[str, Any]) -> Row:
+    value = normalize(data.value)
+    return Row(
+        index=index,
+        data=data,
+        name=normalize(data.level3),
+        value=value,
+        target=parse_target(data.value),
+        is_placeholder=_is_placeholder(value, config),
+    )
+
+
+def _is_placeholder(value: str, config: dict[str, Any]) -> bool:
+    lowered = value.lower()
+    return bool(
+        lowered
+        and (
+            lowered in config["placeholder_words"]
+            or re.fullmatch(r"[\W_]+", lowered)  # "*", "-", "/", "——", "……"
+            or re.search(r"[x×]{2,}", lowered)  # template leftovers: "=XX家", "xx%"
+        )
+    )
+
+
+def _short(text: str, length: int = 20) -> str:
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _category(name: str) -> str:
+    """Forms write 产出目标 and 产出指标, 数量 and 数量指标 for the same category."""
+    return re.sub(r"(指标|目标)$", "", normalize(name))
+
+
+def _yuan(amount: Decimal) -> str:
+    """5606100.00 -> "5,606,100"; cents only when there are any."""
+    return f"{amount:,.2f}".removesuffix(".00")
+
+
+def _percent(share: Decimal) -> str:
+    """0.3 -> "30", 0.305 -> "30.5"."""
+    text = f"{share * 100:.1f}"
+    return text.removesuffix(".0")
+
+
+# Indicator rows
+
+
+@row_rule("value_missing", ERROR, judges_value=False)
+def value_missing(row: Row, ctx: Context) -> str | None:
+    if not row.is_blank:
+        return None
+    return _(
+        "指标“%(name)s”没有填写指标值。请填写目标值，如“=50家”“≥90%%”，或可检查的定性标准，如“健全”“按时完成”。"
+    ) % {"name": row.label}
+
+
+@row_rule("value_placeholder", ERROR, judges_value=False)
+def value_placeholder(row: Row, ctx: Context) -> str | None:
+    if not row.is_placeholder:
+        return None
+    return _(
+        "指标“%(name)s”的指标值“%(value)s”是占位符，不是目标。"
+        "请填写具体目标值，如“=50家”“≥90%%”；要求不发生的，写“=0起”。"
+    ) % {"name": row.label, "value": row.shown_value}
+
+
+@row_rule("value_vague", WARNING)
+def value_vague(row: Row, ctx: Context) -> str | None:
+    if row.target.kind == QUANTITATIVE or re.search(r"[0-9]", row.value):
+        return None  # "提高10%" names an amount
+    words = ctx.setting("vague_words")
+    if not any(row.value.startswith(w) or row.value.endswith(w) for w in words):
+        return None
+    return _(
+        "指标“%(name)s”的指标值“%(value)s”只说明了方向，无法考核是否完成。"
+        "请写明可衡量的目标，如“≥90%%”“=20次”，或具体的完成标准。"
+    ) % {"name": row.label, "value": row.shown_value}
+
+
+@row_rule("op_missing", WARNING)
+def op_missing(row: Row, ctx: Context) -> str | None:
+    if row.target.kind != QUANTITATIVE or row.target.op_written:
+        return None
+    return _(
+        "指标“%(name)s”的指标值“%(value)s”没有写比较符号。"
+        "请写明是等于、不低于还是不高于，如“=%(number)s”或“≥%(number)s”。"
+    ) % {"name": row.label, "value": row.shown_value, "number": row.value}
+
+
+@row_rule("unit_missing", WARNING)
+def unit_missing(row: Row, ctx: Context) -> str | None:
+    if row.target.kind != QUANTITATIVE or row.target.unit:
+        return None
+    return _("指标“%(name)s”的指标值“%(value)s”没有计量单位。请在数字后写上单位，如“家”“次”“%%”“万元”。") % {
+        "name": row.label,
+        "value": row.shown_value,
+    }
+
+
+@row_rule("percent_over_100", WARNING)
+def percent_over_100(row: Row, ctx: Context) -> str | None:
+    target = row.target
+    if target.kind != QUANTITATIVE or target.unit != "%":
+        return None
+    if any(word in row.name for word in ctx.setting("growth_words")):
+        return None
+    top = target.high if target.high is not None else target.low
+    if top < 100 or (top == 100 and target.op != ">"):
+        return None
+    return _(
+        "指标“%(name)s”的目标“%(value)s”超过100%%。完成率、覆盖率、合格率等最高为100%%，请核对目标值；"
+        "如衡量的是增长幅度，请在指标名称中写明“增长”或“提高”。"
+    ) % {"name": row.label, "value": row.shown_value}
+
+
+@row_rule("rate_not_percent", WARNING)
+def rate_not_percent(row: Row, ctx: Context) -> str | None:
+    if not re.sub(r"\([%‰]\)$", "", row.name).endswith("率"):
+        return None
+    if row.target.kind == QUANTITATIVE and row.target.unit in ctx.setting("percent_units"):
+        return None
+    return _(
+        "指标“%(name)s”是比率，但指标值“%(value)s”不是百分比。"
+        "请写成百分比，如“≥95%%”；如衡量的不是比率，请修改指标名称。"
+    ) % {"name": row.label, "value": row.shown_value}
+
+
+@row_rule("count_fractional", WARNING)
+def count_fractional(row: Row, ctx: Context) -> str | None:
+    target = row.target
+    if target.kind != QUANTITATIVE or not target.unit or target.unit[0] not in ctx.setting("count_units"):
+        return None
+    if any(target.unit.startswith(u) for u in ctx.setting("count_unit_exceptions")):
+        return None
+    if all(n == n.to_integral_value() for n in (target.low, target.high) if n is not None):
+        return None
+    return _(
+        "指标“%(name)s”按“%(unit)s”计数，目标“%(value)s”却有小数。"
+        "请填写整数，或改用可以有小数的单位（如“万人”“平方米”）。"
+    ) % {"name": row.label, "unit": target.unit, "value": row.shown_value}
+
+
+@row_rule("cost_op", WARNING)
+def cost_op(row: Row, ctx: Context) -> str | None:
+    if not row.is_cost or row.target.kind != QUANTITATIVE or row.target.op not in (">=", ">"):
+        return None
+    return _("成本指标“%(name)s”写的是下限“%(value)s”。成本应控制在上限以内，请改用“≤”，如“≤%(number)s%(unit)s”。") % {
+        "name": row.label,
+        "value": row.shown_value,
+        "number": row.target.low,
+        "unit": row.target.unit,
+    }
+
+
+@row_rule("duplicate_indicator", WARNING, judges_value=False)
+def duplicate_indicator(row: Row, ctx: Context) -> str | None:
+    if not row.name:
+        return None
+    first = next(r for r in ctx.rows if r.name == row.name)
+    if first.index == row.index:
+        return None
+    return _(
+        "三级指标“%(name)s”与第%(first)s行重名。请合并这两行，或改用能区分两者的名称（如“……次数”“……完成时间”）。"
+    ) % {"name": row.label, "first": first.index + 1}
+
+
+@row_rule("name_too_long", WARNING, judges_value=False)
+def name_too_long(row: Row, ctx: Context) -> str | None:
+    limit = ctx.setting("name_max_length")
+    if len(row.name) <= limit:
+        return None
+    return _(
+        "三级指标“%(name)s”有%(length)s个字，超过%(limit)s个字。"
+        "指标名称应简短地说明考核什么（如“抽查工地数”），说明性文字请移到项目概况或总目标中。"
+    ) % {"name": row.label, "length": len(row.name), "limit": limit}
+
+
+@row_rule("level2_unknown", WARNING, judges_value=False)
+def level2_unknown(row: Row, ctx: Context) -> str | None:
+    level1 = _category(row.data.level1)
+    for name, children in ctx.data.framework.items():
+        if _category(name) != level1:
+            continue
+        if _category(row.data.level2) in {_category(c) for c in children}:
+            return None
+        return _("二级指标“%(level2)s”不在一级指标“%(level1)s”之下。请从指标体系中选用：%(choices)s。") % {
+            "level2": row.data.level2.strip() or _("（空）"),
+            "level1": name,
+            "choices": "、".join(children),
+        }
+    return None
+
+
+# Whole form
+
+
+@form_rule("level1_missing", ERROR)
+def level1_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    present = {_category(r.data.level1) for r in ctx.rows}
+    for name in ctx.data.framework:
+        if _category(name) not in present:
+            yield None, _("一级指标“%(level1)s”下没有任何指标。请至少填写一项该类指标。") % {"level1": name}
+
+
+@form_rule("output_quantity_missing", WARNING)
+def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    framework = ctx.data.framework
+    # a framework without an output-quantity category cannot ask for one
+    if framework and not any("产出" in l1 and any("数量" in l2 for l2 in l2s) for l1, l2s in framework.items()):
+        return
+    if not any("产出" in r.data.level1 and "数量" in r.data.level2 for r in ctx.rows):
+        yield None, _("没有产出数量指标。请在“产出”下的“数量”中至少填写一项，如“抽查工地数 =30个”。")
+
+
+@form_rule("text_missing", ERROR)
+def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    fields = PROJECT_TEXT_FIELDS if ctx.data.kind == PROJECT else DEPARTMENT_TEXT_FIELDS
+    for key, label in fields.items():
+        if not normalize(ctx.data.header.get(key)):
+            yield key, _("“%(label)s”未填写。请补充该项内容。") % {"label": _(label)}
+
+
+@form_rule("date_order", ERROR, kinds=(PROJECT,))
+def date_order(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    start, end = ctx.data.header.get("planned_start"), ctx.data.header.get("planned_end")
+    if start and end and end < start:
+        yield (
+            "planned_end",
+            _("计划完成日期（%(end)s）早于计划开始日期（%(start)s）。请核对这两个日期。")
+            % {
+                "end": end.isoformat(),
+                "start": start.isoformat(),
+            },
+        )
+
+
+@form_rule("date_outside_year", WARNING, kinds=(PROJECT,))
+def date_outside_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    for key, label in DATE_FIELDS.items():
+        day = ctx.data.header.get(key)
+        if day and day.year != ctx.data.year:
+            yield (
+                key,
+                _(
+                    "%(label)s（%(date)s）不在%(year)s年度内。"
+                    "请核对日期；跨年度实施的，请在项目实施计划中说明本年度的安排。"
+                )
+                % {"label": _(label), "date": day.isoformat(), "year": ctx.data.year},
+            )
+
+
+@form_rule("budget_current_exceeds_total", ERROR, kinds=(PROJECT,))
+def budget_current_exceeds_total(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    current, total = ctx.data.budget.get("current_budget"), ctx.data.budget.get("total_budget")
+    if current is not None and total is not None and current > total:
+        yield (
+            "current_budget",
+            _(
+                "项目当年预算（%(current)s元）大于项目总预算（%(total)s元）。"
+                "当年预算是总预算的一部分，请核对这两项金额。"
+            )
+            % {"current": _yuan(current), "total": _yuan(total)},
+        )
+
+
+@form_rule("budget_prev_overspent", WARNING, kinds=(PROJECT,))
+def budget_prev_overspent(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    executed, budget = ctx.data.budget.get("prev_executed"), ctx.data.budget.get("prev_budget")
+    if executed is not None and budget is not None and executed > budget:
+        yield (
+            "prev_executed",
+            _(
+                "同名项目上年预算执行数（%(executed)s元）大于上年预算额（%(budget)s元）。"
+                "请核对执行数；确有超支的，请在项目概况中说明原因。"
+            )
+            % {"executed": _yuan(executed), "budget": _yuan(budget)},
+        )
+
+
+@form_rule("budget_jump", WARNING, kinds=(PROJECT,))
+def budget_jump(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    current, prev = ctx.data.budget.get("current_budget"), ctx.data.budget.get("prev_budget")
+    if current is None or prev is None or prev <= 0:
+        return
+    limit = Decimal(str(ctx.setting("budget_jump")))
+    change = (Decimal(current) - Decimal(prev)) / Decimal(prev)
+    if abs(change) <= limit:
+        return
+    if change > 0:
+        template = _(
+            "项目当年预算（%(current)s元）比上年预算（%(prev)s元）增加%(percent)s%%，超过%(limit)s%%。"
+            "请在项目概况或立项依据中说明增加的原因，或核对金额。"
+        )
+    else:
+        template = _(
+            "项目当年预算（%(current)s元）比上年预算（%(prev)s元）减少%(percent)s%%，超过%(limit)s%%。"
+            "请说明减少的原因并相应调整绩效目标，或核对金额。"
+        )
+    yield (
+        "current_budget",
+        template
+        % {
+            "current": _yuan(current),
+            "prev": _yuan(prev),
+            "percent": _percent(abs(change)),
+            "limit": _percent(limit),
+        },
+    )
+
+
+def _budget_sum(ctx: Context, keys: list[str]) -> Decimal:
+    return sum((ctx.data.budget.get(k) or Decimal(0) for k in keys), Decimal(0))
+
+
+@form_rule("budget_income_mismatch", ERROR, kinds=(DEPARTMENT,))
+def budget_income_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    total, parts = ctx.data.budget.get("fund_total"), _budget_sum(ctx, INCOME_FIELDS)
+    if total is not None and parts != total:
+        yield (
+            "fund_total",
+            _(
+                "按收入性质分列的资金合计（%(parts)s元）与资金总额（%(total)s元）不符。"
+                "请核对一般公共预算、政府性基金拨款、纳入专户管理的非税收入拨款和其他资金。"
+            )
+            % {"parts": _yuan(parts), "total": _yuan(total)},
+        )
+
+
+@form_rule("budget_expense_mismatch", ERROR, kinds=(DEPARTMENT,))
+def budget_expense_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    total, parts = ctx.data.budget.get("fund_total"), _budget_sum(ctx, EXPENSE_FIELDS)
+    if total is not None and parts != total:
+        yield (
+            "fund_total",
+            _("按支出性质分列的资金合计（%(parts)s元）与资金总额（%(total)s元）不符。请核对基本支出和项目支出。")
+            % {"parts": _yuan(parts), "total": _yuan(total)},
+        )
+
+
+@form_rule("cost_exceeds_budget", WARNING, kinds=(DEPARTMENT,))
+def cost_exceeds_budget(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    total = ctx.data.budget.get("fund_total")
+    if total is None:
+        return
+    money_units = ctx.setting("money_units")
+    costs = Decimal(0)
+    for row in ctx.rows:
+        target = row.target
+        if row.is_cost and target.kind == QUANTITATIVE and target.unit in money_units:
+            amount = target.high if target.high is not None else target.low
+            costs += amount * Decimal(money_units[target.unit])
+    if costs > total:
+        yield (
+            "fund_total",
+            _(
+                "成本指标合计（%(costs)s元）超过年度预算资金总额（%(total)s元）。"
+                "请核对各成本指标的金额和单位（元或万元）。"
+            )
+            % {"costs": _yuan(costs), "total": _yuan(total)},
+        )

@@ -1,0 +1,750 @@
+"""`make load`: 50 simulated people on gunicorn for two minutes, then a check of every form's history.
+
+Runs gunicorn (4 workers, 127.0.0.1 only, DEBUG off) on the PostgreSQL database of
+`make bench` (bench/environment.py), and an asyncio client in which each simulated user logs in
+through /accounts/login/ like a browser and then works: fillers open their forms, edit a value,
+save (some save and submit, a few withdraw); reviewers page their queue, open a form awaiting
+them and approve or return it. Every user thinks a few seconds between pages.
+
+Counted apart: errors (5xx, timeouts, connection failures, unexpected 4xx, a lost session, a
+page that refused our data) and expected business outcomes (a save refused because someone else
+saved first, a form already acted on by another reviewer, a submit blocked by errors in the form).
+
+Afterwards, for every form in the database: the chain of events from_status -> to_status starts
+at draft, is unbroken and ends at the form's status; the transitions the users were told about
+match the events written during the run, one for one; and the versions grew by exactly the
+saves and transitions that succeeded (no lost or doubled update).
+
+The same load then runs against TWO gunicorn instances on two loopback ports sharing the database,
+each user alternating between them request by request, as behind a load balancer (same Host and
+Origin): a session, CSRF token or message made by one instance must work on the other.
+
+    python load/run.py [--seconds 120] [--users 50] [--instances 1,2] [--think 2,8]
+"""
+
+import argparse
+import asyncio
+import functools
+import http.cookies
+import math
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import environment  # noqa: E402
+
+WORKERS = 4
+REQUEST_TIMEOUT = 30.0
+MESSAGE = re.compile(r'<div class="alert alert-(\w+)" role="alert">(.*?)</div>', re.S)
+QUEUE_ROW = re.compile(r'<tr class="queue-row">(.*?)</tr>', re.S)
+
+# Messages the views show (zh-hans), by what they mean to the client.
+SAVED = "已保存草稿"
+SAVED_AND_SUBMITTED = "已保存并提交审核"
+SAVED_NOT_SUBMITTED = "草稿已保存，但没有提交"
+CONFLICT = "已被他人保存"
+NOT_EDITABLE = "不允许修改"
+INVALID = "有内容未能保存"
+APPROVED = "已审核通过"
+RETURNED = "已退回填报单位"
+ALREADY_ACTED = "不在您的待审核范围内"
+WITHDRAWN = "已撤回"
+NOT_WITHDRAWABLE = "不能再撤回"
+
+
+# --- HTML forms, read as a browser submits them ---------------------------------------------
+
+
+@dataclass
+class HtmlForm:
+    action: str
+    method: str
+    id: str | None
+    fields: list[tuple[str, str]] = field(default_factory=list)
+
+    def data(self) -> dict[str, str | list[str]]:
+        data: dict[str, str | list[str]] = {}
+        for name, value in self.fields:
+            if name in data:
+                previous = data[name]
+                data[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            else:
+                data[name] = value
+        return data
+
+
+class _FormParser(HTMLParser):
+    """Successful controls of every form; <template> content is inert, as in a browser."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[HtmlForm] = []
+        self.by_id: dict[str, HtmlForm] = {}
+        self.pending: list[tuple[str, str, str]] = []  # controls naming a form that comes later
+        self.current: HtmlForm | None = None
+        self.template_depth = 0
+        self.textarea: tuple[dict, list[str]] | None = None
+        self.select: dict | None = None
+
+    def _add(self, attrs: dict, name: str, value: str) -> None:
+        owner = attrs.get("form")
+        if owner:
+            if owner in self.by_id:
+                self.by_id[owner].fields.append((name, value))
+            else:
+                self.pending.append((owner, name, value))
+        elif self.current is not None:
+            self.current.fields.append((name, value))
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: ("" if v is None else v) for k, v in attrs}
+        if tag == "template":
+            self.template_depth += 1
+        if self.template_depth:
+            return
+        if tag == "form":
+            self.current = HtmlForm(a.get("action", ""), a.get("method", "get").lower(), a.get("id"))
+            self.forms.append(self.current)
+            if self.current.id:
+                self.by_id[self.current.id] = self.current
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._add(a, a["name"], a.get("value", "on"))
+                return
+            self._add(a, a["name"], a.get("value", ""))
+        elif tag == "textarea" and a.get("name"):
+            self.textarea = (a, [])
+        elif tag == "select" and a.get("name"):
+            self.select = {"attrs": a, "first": None, "selected": None}
+        elif tag == "option" and self.select is not None:
+            value = a.get("value", "")
+            if self.select["first"] is None:
+                self.select["first"] = value
+            if "selected" in a:
+                self.select["selected"] = value
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self.template_depth -= 1
+        if self.template_depth:
+            return
+        if tag == "form":
+            self.current = None
+        elif tag == "textarea" and self.textarea is not None:
+            a, parts = self.textarea
+            # Browsers drop the newline right after <textarea>.
+            self._add(a, a["name"], "".join(parts).removeprefix("\n"))
+            self.textarea = None
+        elif tag == "select" and self.select is not None:
+            chosen = self.select["selected"] if self.select["selected"] is not None else self.select["first"]
+            self._add(self.select["attrs"], self.select["attrs"]["name"], chosen or "")
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1].append(data)
+
+    def close(self):
+        super().close()
+        for owner, name, value in self.pending:
+            if owner in self.by_id:
+                self.by_id[owner].fields.append((name, value))
+
+
+def parse_forms(page: str) -> list[HtmlForm]:
+    parser = _FormParser()
+    parser.feed(page)
+    parser.close()
+    return parser.forms
+
+
+def messages(page: str) -> str:
+    return " | ".join(text.strip() for _level, text in MESSAGE.findall(page))
+
+
+# --- Statistics ------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    samples: list[tuple[str, float]] = field(default_factory=list)  # (kind, ms)
+    statuses: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    error_examples: dict[str, str] = field(default_factory=dict)
+    outcomes: Counter = field(default_factory=Counter)
+    ports: Counter = field(default_factory=Counter)
+
+    def error(self, kind: str, detail: str) -> None:
+        self.errors[kind] += 1
+        self.error_examples.setdefault(kind, detail[:300])
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
+
+
+def summary(values: list[float]) -> tuple[int, float, float, float]:
+    return len(values), percentile(values, 0.50), percentile(values, 0.95), percentile(values, 0.99)
+
+
+# --- One simulated person -------------------------------------------------------------------
+
+
+class UserError(Exception):
+    """This step failed (already counted); the user starts the next one."""
+
+
+def kind_of(method: str, path: str) -> str:
+    path = path.split("?")[0]
+    rules = [
+        (r"/accounts/login/$", "login" if method == "POST" else "login_page"),
+        (r"/forms/queue/$", "queue"),
+        (r"/forms/\d+/review/$", "review"),
+        (r"/forms/\d+/edit/$", "save" if method == "POST" else "editor"),
+        (r"/forms/\d+/(approve|return|withdraw|submit)/$", "transition"),
+        (r"/forms/\d+/$", "detail"),
+        (r"/forms/$", "my_forms"),
+    ]
+    return next((name for pattern, name in rules if re.search(pattern, path)), "other")
+
+
+class Browser:
+    """Cookies, CSRF and redirects as a browser behind a load balancer handles them.
+
+    The cookie jar is kept by hand: with DEBUG off the session and CSRF cookies are Secure,
+    and httpx, like any cookie jar, will not send Secure cookies over the plain http this test
+    uses on loopback (a TLS-terminating proxy would sit in front in production).
+    """
+
+    def __init__(self, username: str, ports: list[int], stats: Stats, rng: random.Random, think: tuple[float, float]):
+        self.username = username
+        self.ports = ports
+        self.turn = 0
+        self.host = f"127.0.0.1:{ports[0]}"
+        self.origin = f"http://{self.host}"
+        self.stats = stats
+        self.rng = rng
+        self.think_range = think
+        self.cookies: dict[str, str] = {}
+        self.client = httpx.AsyncClient(timeout=REQUEST_TIMEOUT, follow_redirects=False)
+        self.logged_in = False
+
+    async def close(self):
+        await self.client.aclose()
+
+    async def think(self):
+        await asyncio.sleep(self.rng.uniform(*self.think_range))
+
+    def _store_cookies(self, response: httpx.Response) -> None:
+        for header in response.headers.get_list("set-cookie"):
+            jar = http.cookies.SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or morsel.value == "":
+                    self.cookies.pop(name, None)
+                else:
+                    # Sent back exactly as received (quoted if it was), as browsers do.
+                    self.cookies[name] = morsel.coded_value
+
+    async def _send(self, method: str, path: str, data=None, referer: str | None = None) -> httpx.Response:
+        port = self.ports[self.turn % len(self.ports)]
+        self.turn += 1
+        headers = {"Host": self.host, "User-Agent": "perfgoals-load/1"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if method == "POST":
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + (referer or path)
+        kind = kind_of(method, path)
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(method, f"http://127.0.0.1:{port}{path}", data=data, headers=headers)
+        except httpx.TimeoutException as e:
+            self.stats.error("timeout", f"{method} {path}: {e!r}")
+            raise UserError from e
+        except httpx.HTTPError as e:
+            self.stats.error("connection", f"{method} {path}: {e!r}")
+            raise UserError from e
+        self.stats.samples.append((kind, (time.perf_counter() - started) * 1000))
+        self.stats.statuses[response.status_code] += 1
+        self.stats.ports[port] += 1
+        self.client.cookies.clear()
+        self._store_cookies(response)
+        if response.status_code >= 500:
+            self.stats.error("5xx", f"{method} {path} -> {response.status_code}")
+            raise UserError
+        if response.status_code >= 400:
+            self.stats.error(f"{response.status_code}", f"{method} {path} -> {response.text[:200]}")
+            raise UserError
+        location = response.headers.get("location", "")
+        if self.logged_in and "/accounts/login/" in location:
+            self.stats.error("session lost", f"{method} {path} -> {location}")
+            raise UserError
+        return response
+
+    async def go(self, method: str, path: str, data=None, referer: str | None = None) -> tuple[str, httpx.Response]:
+        """Request and follow redirects with GET; returns the final path and response."""
+        response = await self._send(method, path, data, referer)
+        for _hop in range(5):
+            if response.status_code not in (301, 302, 303):
+                return path, response
+            path = response.headers["location"]
+            response = await self._send("GET", path)
+        self.stats.error("redirect loop", path)
+        raise UserError
+
+    async def login(self, password: str):
+        _path, page = await self.go("GET", "/accounts/login/")
+        form = next(f for f in parse_forms(page.text) if f.method == "post")
+        data = form.data()
+        data.update(username=self.username, password=password)
+        path, page = await self.go("POST", "/accounts/login/", data)
+        if not path.startswith("/forms/"):
+            self.stats.error("login refused", f"{self.username}: {messages(page.text) or path}")
+            raise UserError
+        self.logged_in = True
+
+
+# --- What people do --------------------------------------------------------------------------
+
+
+def _edit_one_value(data: dict, rng: random.Random) -> None:
+    """Change the number in one indicator value, as someone correcting a target would."""
+    names = [k for k, v in data.items() if k.endswith("-value") and isinstance(v, str) and re.search(r"\d", v)]
+    if not names:
+        return
+    name = rng.choice(names)
+    data[name] = re.sub(r"\d+", lambda m: str(int(m.group()) % 97 + 1), data[name], count=1)
+
+
+async def filler_step(b: Browser, year_number: int) -> None:
+    _path, page = await b.go("GET", f"/forms/?year={year_number}")
+    editable = list(dict.fromkeys(re.findall(r'href="/forms/(\d+)/edit/"', page.text)))
+    if not editable or b.rng.random() < 0.1:
+        # Look at a form in review; take one back now and then.
+        opened = list(dict.fromkeys(re.findall(r'href="/forms/(\d+)/"', page.text)))
+        if not opened:
+            return
+        pk = b.rng.choice(opened)
+        await b.think()
+        _path, detail = await b.go("GET", f"/forms/{pk}/")
+        withdraw = next((f for f in parse_forms(detail.text) if f.action.endswith("/withdraw/")), None)
+        if withdraw is None or b.rng.random() < 0.5:
+            return
+        await b.think()
+        _path, after = await b.go("POST", withdraw.action, withdraw.data(), referer=f"/forms/{pk}/")
+        said = messages(after.text)
+        if WITHDRAWN in said:
+            b.stats.outcomes["withdrawn"] += 1
+        elif NOT_WITHDRAWABLE in said:
+            b.stats.outcomes["withdraw refused: reviewer acted first"] += 1
+        else:
+            b.stats.error("unexpected page", f"withdraw {pk}: {said}")
+        return
+    # People work on the forms at the top of their list, so two people of a unit may meet on one.
+    pk = b.rng.choice(editable[:5])
+    await b.think()
+    path, editor = await b.go("GET", f"/forms/{pk}/edit/")
+    if not path.endswith("/edit/"):
+        b.stats.outcomes["form no longer editable on opening"] += 1
+        return
+    form = next(f for f in parse_forms(editor.text) if f.id == "perf-form")
+    data = form.data()
+    _edit_one_value(data, b.rng)
+    submit = b.rng.random() < 0.3
+    if submit:
+        data["and_submit"] = "1"
+    await b.think()
+    _path, after = await b.go("POST", f"/forms/{pk}/edit/", data)
+    said = messages(after.text)
+    if SAVED_AND_SUBMITTED in said:
+        b.stats.outcomes["saved"] += 1
+        b.stats.outcomes["submitted"] += 1
+    elif SAVED_NOT_SUBMITTED in said:
+        b.stats.outcomes["saved"] += 1
+        b.stats.outcomes["submit blocked: errors in the form"] += 1
+    elif SAVED in said:
+        b.stats.outcomes["saved"] += 1
+    elif CONFLICT in said:
+        b.stats.outcomes["save conflict: someone saved first"] += 1
+    elif NOT_EDITABLE in said:
+        b.stats.outcomes["save refused: form moved on"] += 1
+    else:
+        b.stats.error("unexpected page", f"save {pk}: {said or after.text[:200]}")
+
+
+async def reviewer_step(b: Browser, year_pk: int, awaiting_status: str) -> None:
+    extra = b.rng.choice(["", "", "&flags=warnings&sort=-warnings", "&sort=-budget"])
+    page_number = b.rng.choice([1, 1, 1, 2])
+    _path, queue = await b.go("GET", f"/forms/queue/?year={year_pk}&status={awaiting_status}{extra}&page={page_number}")
+    awaiting = [
+        m.group(1)
+        for row in QUEUE_ROW.findall(queue.text)
+        if "badge text-bg-primary" in row and (m := re.search(r'href="/forms/(\d+)/review/"', row))
+    ]
+    if not awaiting:
+        return
+    # Reviewers take from the top of the queue, so two of a department sometimes pick the same form.
+    pk = b.rng.choice(awaiting[:10])
+    await b.think()
+    _path, review = await b.go("GET", f"/forms/{pk}/review/")
+    forms = parse_forms(review.text)
+    approve = next((f for f in forms if f.action.endswith("/approve/")), None)
+    send_back = next((f for f in forms if f.id == "return-form"), None)
+    if approve is None or send_back is None:
+        b.stats.outcomes["form no longer awaiting on opening"] += 1
+        return
+    await b.think()
+    if b.rng.random() < 0.8:
+        data = approve.data()
+        data["comment"] = b.rng.choice(["", "同意。"])
+        _path, after = await b.go("POST", approve.action, data, referer=f"/forms/{pk}/review/")
+    else:
+        data = send_back.data()
+        data["reason"] = "部分指标目标值需要核实，请修改后重新提交。"
+        comments = [k for k in data if k.startswith("comment-")]
+        if comments:
+            data[b.rng.choice(comments)] = "请写明具体数量和单位。"
+        _path, after = await b.go("POST", send_back.action, data, referer=f"/forms/{pk}/review/")
+    said = messages(after.text)
+    if APPROVED in said:
+        b.stats.outcomes["approved"] += 1
+    elif RETURNED in said:
+        b.stats.outcomes["returned"] += 1
+    elif ALREADY_ACTED in said:
+        b.stats.outcomes["already acted on by someone else"] += 1
+    else:
+        b.stats.error("unexpected page", f"review {pk}: {said or after.text[:200]}")
+
+
+async def person(b: Browser, step, start_delay: float, deadline: float, password: str) -> None:
+    await asyncio.sleep(start_delay)
+    try:
+        while not b.logged_in and time.monotonic() < deadline:
+            try:
+                await b.login(password)
+            except UserError:
+                await b.think()
+        while time.monotonic() < deadline:
+            try:
+                await step(b)
+            except UserError:
+                pass
+            except Exception as e:  # a page we could not read is an error of the run, not a crash
+                b.stats.error("client", f"{b.username}: {e!r}")
+            await b.think()
+    finally:
+        await b.close()
+
+
+# --- The people ------------------------------------------------------------------------------
+
+
+def cast(users: int):
+    """(username, role, awaiting status) for the mix: two thirds fillers, the rest reviewers.
+
+    Fillers come in pairs from one unit and department reviewers in pairs from one department,
+    so that concurrent edits and decisions on the same form really happen. The wide-scope finance
+    reviewer and the bench_ accounts are left to `make bench`.
+    """
+    from projects.synthetic import (
+        DEPARTMENTS_PER_FINANCE_REVIEWER,
+        dept_reviewer_username,
+        filler_username,
+        finance_username,
+    )
+
+    finance = min(4, max(1, users // 12))
+    dept = max(2, (users - finance) // 3) // 2 * 2
+    fillers = users - finance - dept
+    departments = 20
+    people = [(finance_username(k), "finance", "dept_approved") for k in range(1, finance + 1)]
+    people += [
+        (dept_reviewer_username(d, letter), "dept", "submitted")
+        for d in range(1, dept // 2 + 1)
+        for letter in ("a", "b")
+    ]
+    # Units of the reviewed departments first (unit u is under department 1 + (u - 1) % 20).
+    units = [u for u in range(1, 201) if 1 + (u - 1) % departments <= max(dept // 2, DEPARTMENTS_PER_FINANCE_REVIEWER)]
+    units += [u for u in range(1, 201) if u not in units]
+    for i in range(fillers):
+        people.append((filler_username(units[i // 2], "ab"[i % 2]), "filler", ""))
+    return people[:users]
+
+
+# --- Servers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, port: int, env: dict[str, str], log_dir: Path):
+        self.port = port
+        self.log = log_dir / f"gunicorn-{port}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "perfgoals.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--error-logfile",
+            str(self.log),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=environment.ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, host: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn on {self.port} exited:\n{self.log.read_text()[-2000:]}")
+            try:
+                if (
+                    httpx.get(f"http://127.0.0.1:{self.port}/accounts/login/", headers={"Host": host}).status_code
+                    == 200
+                ):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"gunicorn on {self.port} not ready after {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- Checks on the database ------------------------------------------------------------------
+
+BROKEN_LINKS = """
+WITH ev AS (
+  SELECT perf_form_id, from_status, to_status,
+         LAG(to_status) OVER w AS previous_to, ROW_NUMBER() OVER w AS n
+  FROM projects_formevent WINDOW w AS (PARTITION BY perf_form_id ORDER BY created_at, id))
+SELECT count(*) FROM ev WHERE (n = 1 AND from_status <> 'draft') OR (n > 1 AND from_status <> previous_to)
+"""
+WRONG_END = """
+SELECT count(*) FROM projects_performanceform f
+LEFT JOIN LATERAL (
+  SELECT to_status FROM projects_formevent e WHERE e.perf_form_id = f.id ORDER BY created_at DESC, id DESC LIMIT 1
+) last ON true
+WHERE COALESCE(last.to_status, 'draft') <> f.status
+"""
+SUBMISSIONS_MISMATCH = """
+SELECT count(*) FROM projects_performanceform f
+WHERE (SELECT count(*) FROM projects_formevent e WHERE e.perf_form_id = f.id AND e.action = 'submit')
+   <> (SELECT count(*) FROM projects_submission s WHERE s.perf_form_id = f.id)
+"""
+
+
+def snapshot_state() -> dict:
+    from django.db import connection
+    from django.db.models import Max, Sum
+
+    from projects.models import FormEvent, PerformanceForm
+
+    state = {
+        "version_sum": PerformanceForm.objects.aggregate(v=Sum("version"))["v"] or 0,
+        "last_event": FormEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+    }
+    connection.close()
+    return state
+
+
+def check_history(before: dict, stats: Stats) -> list[tuple[str, object, object, bool]]:
+    """(check, expected, found, ok) rows."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from projects.models import Action, FormEvent
+
+    after = snapshot_state()
+    with connection.cursor() as cursor:
+        counts = {}
+        for name, sql in [
+            ("broken links in event chains", BROKEN_LINKS),
+            ("forms whose last event is not their status", WRONG_END),
+            ("forms whose submissions differ from submit events", SUBMISSIONS_MISMATCH),
+        ]:
+            cursor.execute(sql)
+            counts[name] = cursor.fetchone()[0]
+    events = dict(FormEvent.objects.filter(id__gt=before["last_event"]).values_list("action").annotate(n=Count("id")))
+    connection.close()
+    o = stats.outcomes
+    told_transitions = o["submitted"] + o["approved"] + o["returned"] + o["withdrawn"]
+    rows = [(name, 0, found, found == 0) for name, found in counts.items()]
+    rows += [
+        ("submit events = submits users were told of", o["submitted"], events.get(Action.SUBMIT, 0)),
+        (
+            "approve events = approvals users were told of",
+            o["approved"],
+            events.get(Action.DEPT_APPROVE, 0) + events.get(Action.APPROVE, 0),
+        ),
+        ("return events = returns users were told of", o["returned"], events.get(Action.RETURN, 0)),
+        ("withdraw events = withdrawals users were told of", o["withdrawn"], events.get(Action.WITHDRAW, 0)),
+        (
+            "version increase = saves + transitions told of",
+            o["saved"] + told_transitions,
+            after["version_sum"] - before["version_sum"],
+        ),
+    ]
+    return [r if len(r) == 4 else (*r, r[1] == r[2]) for r in rows]
+
+
+def local_state_report() -> list[str]:
+    """Settings through which one process could keep state another does not see."""
+    from django.conf import settings
+
+    return [
+        f"SESSION_ENGINE = {settings.SESSION_ENGINE}",
+        f"MESSAGE_STORAGE = {settings.MESSAGE_STORAGE}",
+        f"CSRF_USE_SESSIONS = {settings.CSRF_USE_SESSIONS} (cookie-based token, signed with SECRET_KEY)",
+        f"CACHES default = {settings.CACHES['default']['BACKEND']} (nothing in projects/ or indicators/ uses it)",
+    ]
+
+
+# --- A run -----------------------------------------------------------------------------------
+
+
+async def drive(ports: list[int], args, year_pk: int, stats: Stats) -> float:
+    rng = random.Random(args.seed)
+    people = cast(args.users)
+    deadline = time.monotonic() + args.seconds
+    ramp = min(20.0, args.seconds / 4)
+    tasks = []
+    for i, (username, role, awaiting) in enumerate(people):
+        b = Browser(username, ports, stats, random.Random(rng.random()), args.think)
+        if role == "filler":
+            step = functools.partial(filler_step, year_number=environment.YEAR)
+        else:
+            step = functools.partial(reviewer_step, year_pk=year_pk, awaiting_status=awaiting)
+        tasks.append(person(b, step, ramp * i / len(people), deadline, args.password))
+    started = time.monotonic()
+    # Bounded: users start nothing new after the deadline; a request in flight has its timeout.
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + REQUEST_TIMEOUT * 6 + 60)
+    return time.monotonic() - started
+
+
+def report(title: str, stats: Stats, elapsed: float, checks) -> bool:
+    print(f"\n== {title}")
+    everything = [ms for _k, ms in stats.samples]
+    pages = [ms for k, ms in stats.samples if k != "login"]
+    print(f"{'requests':<28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for label, values in [("all", everything), ("all but login POST", pages)]:
+        n, p50, p95, p99 = summary(values)
+        print(f"{label:<28} {n:>6} {p50:>8.0f} {p95:>8.0f} {p99:>8.0f}")
+    kinds = sorted({k for k, _ms in stats.samples})
+    for kind in kinds:
+        n, p50, p95, p99 = summary([ms for k, ms in stats.samples if k == kind])
+        print(f"  {kind:<26} {n:>6} {p50:>8.0f} {p95:>8.0f} {p99:>8.0f}")
+    print(f"throughput: {len(everything) / elapsed:.1f} requests/s over {elapsed:.0f} s; by port: {dict(stats.ports)}")
+    print(f"HTTP statuses: {dict(sorted(stats.statuses.items()))}")
+    print(f"errors: {sum(stats.errors.values())} {dict(stats.errors) if stats.errors else ''}")
+    for kind, example in stats.error_examples.items():
+        print(f"  e.g. {kind}: {example}")
+    print("business outcomes (expected, not errors):")
+    for outcome, n in sorted(stats.outcomes.items()):
+        print(f"  {outcome:<45} {n:>6}")
+    print("history checks:")
+    ok = True
+    for name, expected, found, passed in checks:
+        ok &= passed
+        print(f"  {'ok ' if passed else 'FAIL'} {name:<52} expected {expected}, found {found}")
+    _n, _p50, p95, _p99 = summary(pages)
+    print(
+        f"targets: 0 errors {'ok' if not stats.errors else 'MISSED'}; "
+        f"p95 ≤ 300 ms (pages) {'ok' if p95 <= 300 else 'MISSED'}; history {'ok' if ok else 'FAILED'}"
+    )
+    return ok and not stats.errors
+
+
+def run(instances: int, args, server_env: dict, year_pk: int, log_dir: Path) -> bool:
+    ports = [free_port() for _ in range(instances)]
+    servers = []
+    try:
+        for port in ports:
+            servers.append(Gunicorn(port, server_env, log_dir))
+        for server in servers:
+            server.wait_ready(f"127.0.0.1:{ports[0]}")
+        before = snapshot_state()
+        stats = Stats()
+        title = f"{instances} gunicorn instance{'s' if instances > 1 else ''} × {WORKERS} workers on {ports}"
+        print(f"\n{title}: {args.users} users for {args.seconds} s ...", flush=True)
+        elapsed = asyncio.run(drive(ports, args, year_pk, stats))
+    finally:
+        for server in servers:
+            server.stop()
+    return report(title, stats, elapsed, check_history(before, stats))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=120, help="length of each run (default 120)")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--instances", default="1,2", help="runs to make, by number of gunicorn instances")
+    parser.add_argument("--think", default="2,8", help="seconds a person pauses between pages: min,max")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--password", default=None, help="of the synthetic accounts (default the generator's)")
+    args = parser.parse_args(argv)
+    args.think = tuple(float(x) for x in args.think.split(","))
+
+    server_env = environment.configure()
+    environment.prepare()
+    from projects.models import FiscalYear
+    from projects.synthetic import DEFAULT_PASSWORD
+
+    args.password = args.password or DEFAULT_PASSWORD
+    year_pk = FiscalYear.objects.get(year=environment.YEAR).pk
+    print("state that could tie a user to one process:")
+    for line in local_state_report():
+        print(f"  {line}")
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="perfgoals-load-") as log_dir:
+        for instances in (int(n) for n in args.instances.split(",")):
+            ok &= run(instances, args, server_env, year_pk, Path(log_dir))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+
+from .models import FiscalYear, Organization, PerformanceForm, User
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "role", "organization", "is_active"]
+    list_filter = ["role", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("绩效目标管理"), {"fields": ["role", "organization", "assigned_departments"]}),
+    )
+    filter_horizontal = ["assigned_departments", "groups", "user_permissions"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "is_open", "project_framework", "department_framework"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["position", "level1", "level2", "level3", "value"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PerformanceForm)
+class PerformanceFormAdmin(admin.ModelAdmin):
+    """Read-only here: content changes go through the entry screens and services."""
+
+    list_display = ["project_name", "unit", "year", "kind", "status", "error_count", "warning_count"]
+    list_filter = ["year", "kind", "status"]
+    search_fields = ["project_name", "unit__name"]
+    list_select_related = ["unit", "year"]
+    inlines = [IndicatorInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,346 @@
+"""Excel views: the official layout down and back up, and the bulk export. projects.excel does the work.
+
+An upload waits for confirmation in the session (database-backed), never in this
+process: the confirm request may land on another app server.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from indicators.models import FormKind
+
+from . import excel, services
+from .diff import diff_snapshots
+from .forms import QueueFilterForm
+from .models import ExportJob, FiscalYear, PerformanceForm
+from .permissions import can_create, can_edit, get_form_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING_KEY = "excel_upload"
+# Finished export files are kept this long, then removed when someone starts a new export.
+EXPORT_KEEP = timedelta(days=1)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件（.xlsx）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+        error_messages={"required": gettext_lazy("请选择要上传的文件。")},
+    )
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = content_disposition_header(True, filename.replace("/", "-"))
+    return response
+
+
+# -- one form, official layout -------------------------------------------------
+
+
+@login_required
+def download(request, pk):
+    perf_form = get_form_or_404(request.user, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    sheet = excel.SheetForm.from_form(perf_form, perf_form.indicators.all())
+    response = HttpResponse(excel.official_xlsx(sheet), content_type=XLSX)
+    return _attachment(response, f"{perf_form.year.year}-{perf_form.unit.name}-{perf_form.title}.xlsx")
+
+
+def _read_upload(request, form: UploadForm) -> tuple[excel.SheetForm | None, list[str]]:
+    """The parsed file, or the reasons it was refused."""
+    limit = excel.setting("PERFGOALS_UPLOAD_MAX_BYTES")
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    # Refuse a huge body before Django spools it to disk as an upload.
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+        return None, [_("文件太大，上限为 %(limit)s MB。") % {"limit": limit // (1024 * 1024)}]
+    if not form.is_valid():
+        return None, [error for errors in form.errors.values() for error in errors]
+    upload = form.cleaned_data["file"]
+    try:
+        return excel.read_official(upload, name=upload.name), []
+    except excel.UploadError as exc:
+        return None, exc.messages
+
+
+def _upload_page(request, form: UploadForm, errors: list[str], perf_form: PerformanceForm | None):
+    max_mb = excel.setting("PERFGOALS_UPLOAD_MAX_BYTES") // (1024 * 1024)
+    context = {"form": form, "errors": errors, "perf_form": perf_form, "max_mb": max_mb}
+    return render(request, "projects/excel_upload.html", context)
+
+
+def _remember(request, sheet: excel.SheetForm, *, form_id: int | None, version: int | None) -> str:
+    """Keep the parsed upload in the session until it is confirmed; a newer upload replaces it."""
+    token = secrets.token_urlsafe(16)
+    request.session[PENDING_KEY] = {
+        "token": token,
+        "form_id": form_id,
+        "version": version,
+        "sheet": sheet.to_json(),
+    }
+    return token
+
+
+def _pending(request, *, form_id: int | None) -> dict | None:
+    data = request.session.get(PENDING_KEY)
+    token = request.POST.get("token", "")
+    if not data or not token or not constant_time_compare(data["token"], token) or data["form_id"] != form_id:
+        return None
+    return data
+
+
+def _forget(request) -> None:
+    request.session.pop(PENDING_KEY, None)
+
+
+def _shown(value) -> str:
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    return "" if value is None else str(value)
+
+
+def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None, token: str, action: str, **extra):
+    fields = excel.header_fields(sheet.kind) + excel.budget_fields(sheet.kind)
+    before = current.snapshot() if current else {"header": {}, "budget": {}, "rows": []}
+    diff = diff_snapshots(before, sheet.snapshot())
+    changes = [(c.label, _shown(c.old), _shown(c.new)) for c in diff.header + diff.budget if c.name in fields]
+    return render(
+        request,
+        "projects/excel_preview.html",
+        {
+            "sheet": sheet,
+            "diff": diff,
+            "changes": changes,
+            "token": token,
+            "action": action,
+            "row_count": len(sheet.rows),
+            **extra,
+        },
+    )
+
+
+def _row_inputs(sheet: excel.SheetForm, perf_form: PerformanceForm | None = None) -> list[services.RowInput]:
+    """Rows to save, keeping the id of each existing row with the same 一级/二级/三级 (and its comments)."""
+    unused: dict[tuple, list[int]] = {}
+    if perf_form is not None:
+        for row in perf_form.indicators.all():
+            unused.setdefault((row.level1, row.level2, row.level3), []).append(row.pk)
+    inputs = []
+    for level1, level2, level3, value in sheet.rows:
+        ids = unused.get((level1, level2, level3))
+        inputs.append(
+            services.RowInput(level1=level1, level2=level2, level3=level3, value=value, id=ids.pop(0) if ids else None)
+        )
+    return inputs
+
+
+@login_required
+def upload(request, pk):
+    """Upload a file in the official layout onto one's own draft: a preview of what will change first."""
+    perf_form = get_form_or_404(request.user, pk, for_edit=True)
+    if not can_edit(request.user, perf_form):
+        messages.error(
+            request,
+            _("这张表当前的状态（%(status)s）不允许修改，不能上传。") % {"status": perf_form.get_status_display()},
+        )
+        return redirect(perf_form)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST":
+        sheet, errors = _read_upload(request, form)
+        if sheet and sheet.kind != perf_form.kind:
+            errors = [
+                _("文件是“%(file_kind)s”的格式，而这张表是“%(kind)s”，请下载本表的 Excel 后在其中修改。")
+                % {"file_kind": FormKind(sheet.kind).label, "kind": perf_form.get_kind_display()}
+            ]
+        elif sheet and sheet.year != perf_form.year.year:
+            errors = [
+                _("文件是 %(file_year)s 年度的表，而这张表是 %(year)s 年度，没有导入。")
+                % {"file_year": sheet.year, "year": perf_form.year.year}
+            ]
+        if sheet and not errors:
+            token = _remember(request, sheet, form_id=perf_form.pk, version=perf_form.version)
+            current = excel.SheetForm.from_form(perf_form, perf_form.indicators.all())
+            return _preview(
+                request,
+                sheet=sheet,
+                current=current,
+                token=token,
+                action=reverse("projects:excel_upload_confirm", args=[perf_form.pk]),
+                perf_form=perf_form,
+            )
+    return _upload_page(request, form, errors, perf_form)
+
+
+@login_required
+def upload_confirm(request, pk):
+    perf_form = get_form_or_404(request.user, pk, for_edit=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    pending = _pending(request, form_id=perf_form.pk)
+    if pending is None:
+        messages.error(request, _("没有待确认的上传（可能已确认过或已被新的上传替换），请重新上传。"))
+        return redirect("projects:excel_upload", pk=perf_form.pk)
+    sheet = excel.SheetForm.from_json(pending["sheet"])
+    try:
+        services.save_form(
+            perf_form=perf_form,
+            by=request.user,
+            values=sheet.values(),
+            rows=_row_inputs(sheet, perf_form),
+            expected_version=pending["version"],
+        )
+    except services.ConcurrentEditError as exc:
+        _forget(request)
+        messages.error(request, _("%(reason)s 上传的文件没有导入，请重新上传。") % {"reason": exc})
+        return redirect("projects:excel_upload", pk=perf_form.pk)
+    except (services.DuplicateFormError, services.NotEditableError) as exc:
+        _forget(request)
+        messages.error(request, str(exc))
+        return redirect(perf_form)
+    _forget(request)
+    messages.success(request, _("已按上传的文件更新表头、预算和指标。"))
+    return redirect(perf_form)
+
+
+@login_required
+def upload_new(request):
+    """Create a new draft from a file in the official layout."""
+    if not (can_create(request.user) or can_create(request.user, FormKind.DEPARTMENT)):
+        raise PermissionDenied(_("您不能新建绩效目标表。"))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST":
+        sheet, errors = _read_upload(request, form)
+        if sheet and not errors:
+            errors = _creation_problems(request.user, sheet)
+        if sheet and not errors:
+            token = _remember(request, sheet, form_id=None, version=None)
+            return _preview(
+                request, sheet=sheet, current=None, token=token, action=reverse("projects:excel_create_confirm")
+            )
+    return _upload_page(request, form, errors, None)
+
+
+def _open_year(year: int) -> FiscalYear | None:
+    return FiscalYear.objects.filter(year=year, is_open=True).first()
+
+
+def _creation_problems(user, sheet: excel.SheetForm) -> list[str]:
+    if not can_create(user, sheet.kind):
+        return [_("您不能新建“%(kind)s”绩效目标表。") % {"kind": FormKind(sheet.kind).label}]
+    year = _open_year(sheet.year)
+    if year is None or year.framework_for(sheet.kind) is None:
+        return [_("%(year)s 年度没有开放填报（或未配置指标体系），不能新建。") % {"year": sheet.year}]
+    return []
+
+
+@require_POST
+@login_required
+def upload_new_confirm(request):
+    pending = _pending(request, form_id=None)
+    if pending is None:
+        messages.error(request, _("没有待确认的上传（可能已确认过或已被新的上传替换），请重新上传。"))
+        return redirect("projects:excel_create")
+    sheet = excel.SheetForm.from_json(pending["sheet"])
+    problems = _creation_problems(request.user, sheet)
+    if problems:
+        _forget(request)
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("projects:excel_create")
+    try:
+        created = services.create_form(
+            by=request.user,
+            year=_open_year(sheet.year),
+            kind=sheet.kind,
+            values=sheet.values(),
+            rows=_row_inputs(sheet),
+        )
+    except services.DuplicateFormError as exc:
+        _forget(request)
+        messages.error(request, str(exc))
+        return redirect("projects:excel_create")
+    _forget(request)
+    messages.success(request, _("已按上传的文件新建草稿。"))
+    return redirect(created)
+
+
+# -- bulk export -----------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def export_start(request):
+    """Start a background export of the queue as filtered (the query string), in the user's scope."""
+    filters = {name: request.GET[name] for name in QueueFilterForm.base_fields if request.GET.get(name)}
+    ExportJob.objects.filter(finished_at__lt=timezone.now() - EXPORT_KEEP).delete()
+    job = ExportJob.objects.create(owner=request.user, filters=filters)
+    excel.start_export_job(job)
+    return redirect("projects:excel_export_status", job_pk=job.pk)
+
+
+def _own_job(request, job_pk) -> ExportJob:
+    """An export job of this user; anyone else's is a 404. The file itself is never loaded here."""
+    try:
+        job = ExportJob.objects.defer("file").get(pk=job_pk, owner=request.user)
+    except ExportJob.DoesNotExist:
+        raise Http404(_("没有找到这个导出任务。")) from None
+    return excel.expire_stale(job)
+
+
+def _job_state(job: ExportJob) -> dict:
+    percent = 100 if job.status == ExportJob.Status.DONE else int(100 * job.progress / job.total) if job.total else 0
+    return {
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "progress": job.progress,
+        "total": job.total,
+        "percent": min(percent, 100),
+        "error": job.error,
+        "download_url": reverse("projects:excel_export_download", args=[job.pk])
+        if job.status == ExportJob.Status.DONE
+        else None,
+    }
+
+
+@login_required
+def export_status(request, job_pk):
+    job = _own_job(request, job_pk)
+    return render(
+        request,
+        "projects/excel_export.html",
+        {"job": job, "state": _job_state(job), "count_template": _("已写 %(n)s / %(total)s 行")},
+    )
+
+
+@login_required
+def export_progress(request, job_pk):
+    return JsonResponse(_job_state(_own_job(request, job_pk)))
+
+
+@login_required
+def export_download(request, job_pk):
+    job = _own_job(request, job_pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404(_("导出尚未完成。"))
+    response = StreamingHttpResponse(excel.job_file_chunks(job), content_type=XLSX)
+    response["Content-Length"] = str(job.file_size)
+    stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
+    return _attachment(response, f"绩效目标表导出-{stamp}.xlsx")

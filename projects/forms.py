@@ -1,0 +1,324 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import FormKind
+
+from .models import FiscalYear, Organization, PerformanceForm, Status
+
+NARRATIVE_FIELDS = ["overview", "basis", "necessity", "safeguards", "implementation_plan", "goals"]
+PROJECT_BUDGET_FIELDS = ["total_budget", "current_budget", "prev_budget", "prev_executed"]
+
+
+class MoneyField(forms.DecimalField):
+    """Money in 元 as people type it: `1,530,000`, `1 530 000.50`, full-width digits."""
+
+    default_error_messages = {
+        "invalid": _("请输入金额数字（单位：元），例如 1,530,000 或 1530000.50。"),
+        "min_value": _("金额不能为负数。"),
+        "max_decimal_places": _("金额最多保留两位小数（分）。"),
+        "max_digits": _("金额过大，请核对单位是否为元。"),
+        "max_whole_digits": _("金额过大，请核对单位是否为元。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 15)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
+            value = re.sub(r"[,\s]", "", value)
+        try:
+            return super().to_python(value)
+        except InvalidOperation as exc:  # pragma: no cover - DecimalField already maps these
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def widget_attrs(self, widget):
+        # No number input: the browser would reject the thousands separators users paste.
+        return {}
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("", _("请选择")), ("yes", _("是")), ("no", _("否"))],
+            coerce=lambda v: v == "yes",
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProjectHeaderForm(forms.ModelForm):
+    """Header and budget block of a 财政项目支出绩效目标表."""
+
+    gov_purchase = YesNoField(label=_("是否含有政府购买服务"))
+    total_budget = MoneyField(label=_("项目总预算（元）"))
+    current_budget = MoneyField(label=_("项目当年预算（元）"))
+    prev_budget = MoneyField(label=_("同名项目上年预算额（元）"), help_text=_("新项目没有上年数，请留空，不要填 0。"))
+    prev_executed = MoneyField(label=_("同名项目上年预算执行数（元）"))
+
+    class Meta:
+        model = PerformanceForm
+        fields = [
+            "project_name",
+            "category",
+            "planned_start",
+            "planned_end",
+            "gov_purchase",
+            "performance_type",
+            *NARRATIVE_FIELDS,
+            *PROJECT_BUDGET_FIELDS,
+        ]
+        widgets = {
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in NARRATIVE_FIELDS},
+        }
+        error_messages = {
+            "planned_start": {"invalid": _("请输入有效日期，格式为 2020-01-01。")},
+            "planned_end": {"invalid": _("请输入有效日期，格式为 2020-12-31。")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_name"].required = True
+        self.fields["project_name"].error_messages["required"] = _("请填写项目名称。")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("计划完成日期不能早于计划开始日期。"))
+        return cleaned
+
+    def _post_clean(self):
+        # Uniqueness and model checks are the service's business: it knows the
+        # unit and year this form is created under, which the fields do not hold.
+        pass
+
+
+class NewFormMetaForm(forms.Form):
+    year = forms.ModelChoiceField(
+        label=_("年度"),
+        queryset=FiscalYear.objects.filter(is_open=True),
+        empty_label=None,
+        error_messages={"invalid_choice": _("该年度不存在或已停止填报。"), "required": _("请选择年度。")},
+        help_text=_("换年度会按该年度的指标体系重新显示本页（尚未填写的内容不会保留）。"),
+        widget=forms.Select(attrs={"data-reload-on-change": "1"}),
+    )
+
+
+class IndicatorRowForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    level1 = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    level2 = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    level3 = forms.CharField(
+        label=_("三级指标"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm level3"}),
+    )
+    value = forms.CharField(
+        label=_("指标目标值"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm value"}),
+    )
+    position = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"class": "position"}))
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("level3") or "").strip() and not (data.get("value") or "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        level3 = (cleaned.get("level3") or "").strip()
+        value = (cleaned.get("value") or "").strip()
+        cleaned["level3"], cleaned["value"] = level3, value
+        if value and not level3 and not cleaned.get("DELETE"):
+            self.add_error("level3", _("请填写三级指标名称。"))
+        return cleaned
+
+
+class BaseIndicatorFormSet(forms.BaseFormSet):
+    def rows(self):
+        """The kept rows in the order the editor showed them."""
+        kept = [form for form in self.forms if not self._should_delete_form(form) and not form.is_blank()]
+        return sorted(
+            kept,
+            key=lambda f: (f.cleaned_data.get("position") is None, f.cleaned_data.get("position") or 0),
+        )
+
+
+IndicatorFormSet = forms.formset_factory(
+    IndicatorRowForm,
+    formset=BaseIndicatorFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=settings.MAX_INDICATOR_ROWS,
+    absolute_max=settings.MAX_INDICATOR_ROWS,
+    validate_max=True,
+)
+
+
+class QueueFilterForm(forms.Form):
+    year = forms.ModelChoiceField(
+        label=_("年度"), queryset=FiscalYear.objects.all(), required=False, empty_label=_("全部")
+    )
+    department = forms.ModelChoiceField(
+        label=_("主管部门"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
+        required=False,
+        empty_label=_("全部"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("申报单位"), queryset=Organization.objects.none(), required=False, empty_label=_("全部")
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + Status.choices, required=False)
+    kind = forms.ChoiceField(label=_("表类型"), choices=[("", _("全部"))] + FormKind.choices, required=False)
+    flags = forms.ChoiceField(
+        label=_("检查结果"),
+        choices=[("", _("全部")), ("errors", _("有错误")), ("warnings", _("有警告")), ("clean", _("无错误无警告"))],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible_units = PerformanceForm.objects.visible_to(user).values("unit")
+        self.fields["unit"].queryset = Organization.objects.filter(pk__in=visible_units)
+        self.fields["department"].queryset = Organization.objects.filter(
+            kind=Organization.Kind.DEPARTMENT, pk__in=PerformanceForm.objects.visible_to(user).values("unit__parent")
+        ) | Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, pk__in=visible_units)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def apply(self, queryset):
+        if not self.is_bound or not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["year"]:
+            queryset = queryset.filter(year=data["year"])
+        if data["department"]:
+            queryset = queryset.filter(Q(unit__parent=data["department"]) | Q(unit=data["department"]))
+        if data["unit"]:
+            queryset = queryset.filter(unit=data["unit"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["flags"] == "errors":
+            queryset = queryset.filter(error_count__gt=0)
+        elif data["flags"] == "warnings":
+            queryset = queryset.filter(warning_count__gt=0)
+        elif data["flags"] == "clean":
+            queryset = queryset.filter(error_count=0, warning_count=0)
+        return queryset
+
+
+WAN = Decimal("10000")
+
+
+class WanYuanField(MoneyField):
+    """Typed and shown in 万元 as on the paper form, stored exactly in 元."""
+
+    default_error_messages = {
+        "invalid": _("请输入金额数字（单位：万元），例如 560.61。"),
+        "max_decimal_places": _("以万元填写时最多保留六位小数（即精确到分）。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 17)
+        kwargs.setdefault("decimal_places", 6)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        wan = super().clean(value)
+        return None if wan is None else (wan * WAN).quantize(Decimal("0.01"))
+
+    def prepare_value(self, value):
+        # Bound data arrives as the typed text; only stored 元 needs converting.
+        return format_wan(value) if isinstance(value, Decimal) else value
+
+
+def format_wan(yuan: Decimal | None) -> str:
+    """元 → 万元 text with two decimals, more only when needed to stay exact."""
+    if yuan is None:
+        return ""
+    wan = (yuan / WAN).normalize()
+    text = f"{wan:f}"
+    whole, _dot, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+DEPARTMENT_MONEY_FIELDS = [
+    "fund_total",
+    "fund_general",
+    "fund_gov_fund",
+    "fund_special_nontax",
+    "fund_other",
+    "expense_basic",
+    "expense_project",
+]
+
+
+class DepartmentHeaderForm(forms.ModelForm):
+    """Header and budget of a 部门整体支出绩效目标表; money in 万元."""
+
+    fund_total = WanYuanField(label=_("资金总额（万元）"))
+    fund_general = WanYuanField(label=_("一般公共预算（万元）"))
+    fund_gov_fund = WanYuanField(label=_("政府性基金拨款（万元）"))
+    fund_special_nontax = WanYuanField(label=_("纳入专户管理的非税收入拨款（万元）"))
+    fund_other = WanYuanField(label=_("其他资金（万元）"))
+    expense_basic = WanYuanField(label=_("基本支出（万元）"))
+    expense_project = WanYuanField(label=_("项目支出（万元）"))
+
+    class Meta:
+        model = PerformanceForm
+        fields = ["duties", "overall_goal", *DEPARTMENT_MONEY_FIELDS]
+        labels = {"duties": _("部门职能/职责概述"), "overall_goal": _("整体绩效目标")}
+        widgets = {
+            "duties": forms.Textarea(attrs={"rows": 6}),
+            "overall_goal": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def _post_clean(self):
+        # As for projects: the service owns model-level checks.
+        pass
+
+
+def header_form_class(kind: str) -> type[forms.ModelForm]:
+    return DepartmentHeaderForm if kind == FormKind.DEPARTMENT else ProjectHeaderForm

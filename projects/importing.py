@@ -1,0 +1,371 @@
+"""Import the forms of a text dump into the database (the parsing is in textimport).
+
+Each form is written in a transaction of its own through services.write_content,
+as the editor writes it, so a form that cannot be stored is reported and the
+others still import. A form is found again by year, unit, kind and project
+name: importing a file twice updates its drafts and never touches a form that
+is already in review or approved.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from indicators.frameworks import framework_vocabulary, load_frameworks
+from indicators.models import FormKind, IndicatorFramework
+
+from .models import FiscalYear, Organization, PerformanceForm
+from .services import RowInput, write_content
+from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text
+
+FINANCE_NAME = "财政局"
+# Where a unit goes whose form names no department, until an admin re-parents it.
+HOLDING_DEPARTMENT_NAME = "导入单位（待归属）"
+
+PROJECT_TEXT_FIELDS = {
+    "项目名称": "project_name",
+    "项目类别": "category",
+    "绩效类型": "performance_type",
+    "项目概况": "overview",
+    "立项依据": "basis",
+    "项目设立的必要性": "necessity",
+    "保证项目实施的制度、措施": "safeguards",
+    "项目实施计划": "implementation_plan",
+    "总目标及阶段性目标": "goals",
+}
+PROJECT_DATE_FIELDS = {"计划开始日期": "planned_start", "计划完成日期": "planned_end"}
+PROJECT_BOOL_FIELDS = {"是否含有政府购买服务": "gov_purchase"}
+PROJECT_BUDGET_FIELDS = {
+    "项目总预算": "total_budget",
+    "项目当年预算": "current_budget",
+    "同名项目上年预算额": "prev_budget",
+    "同名项目上年预算执行数": "prev_executed",
+}
+DEPARTMENT_TEXT_FIELDS = {"部门职能/职责概述": "duties", "整体绩效目标": "overall_goal"}
+DEPARTMENT_BUDGET_FIELDS = {
+    "资金总额": "fund_total",
+    "一般公共预算": "fund_general",
+    "政府性基金拨款": "fund_gov_fund",
+    "纳入专户管理的非税收入拨款": "fund_special_nontax",
+    "其他资金": "fund_other",
+    "基本支出": "expense_basic",
+    "项目支出": "expense_project",
+}
+
+CREATED, UPDATED, SKIPPED, UNTOUCHED = "created", "updated", "skipped", "untouched"
+
+
+class UnreadableFileError(Exception):
+    """The file cannot be opened, or is not text in an encoding the dumps use."""
+
+
+class _Skip(Exception):
+    pass
+
+
+@dataclass
+class FormOutcome:
+    number: int
+    title: str
+    action: str  # CREATED | UPDATED | SKIPPED | UNTOUCHED
+    reason: str = ""
+    form_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    source: str
+    dry_run: bool
+    forms: list[ParsedForm] = field(default_factory=list)
+    outcomes: list[FormOutcome] = field(default_factory=list)
+
+    def _count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count(CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self._count(UPDATED)
+
+    @property
+    def skipped(self) -> list[FormOutcome]:
+        return [o for o in self.outcomes if o.action == SKIPPED]
+
+    @property
+    def untouched(self) -> list[FormOutcome]:
+        return [o for o in self.outcomes if o.action == UNTOUCHED]
+
+    @property
+    def indicator_rows(self) -> int:
+        return sum(len(f.indicators) for f in self.forms)
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            _("%(source)s：找到 %(found)s 张表，新导入 %(created)s 张，更新 %(updated)s 张，跳过 %(skipped)s 张，")
+            % {
+                "source": self.source,
+                "found": len(self.forms),
+                "created": self.created,
+                "updated": self.updated,
+                "skipped": len(self.skipped),
+            }
+            + _("未改动（已不是草稿）%(untouched)s 张；读取指标 %(rows)s 行。")
+            % {"untouched": len(self.untouched), "rows": self.indicator_rows}
+        ]
+        lines += [_("  跳过：%(reason)s") % {"reason": o.reason} for o in self.skipped]
+        lines += [_("  未改动：%(reason)s") % {"reason": o.reason} for o in self.untouched]
+        if self.dry_run:
+            lines.append(_("  （试运行：没有写入数据库）"))
+        return lines
+
+
+# --- Reading files ----------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_text(data: bytes, name: str = "") -> str:
+    """The text of a dump: UTF-8 (with or without BOM), else GB18030; binary data is refused."""
+    if b"\x00" in data:
+        raise UnreadableFileError(_("「%(name)s」不是文本文件（含有二进制数据），无法导入。") % {"name": name})
+    for encoding in ("utf-8", "utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # GB18030 decodes nearly any bytes; control characters give binary away.
+        if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
+            break
+        return text.removeprefix("\ufeff")
+    raise UnreadableFileError(
+        _("「%(name)s」无法识别为文本（已尝试 UTF-8、GB18030 编码），可能是二进制文件。") % {"name": name}
+    )
+
+
+def read_text_file(path: str | Path) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise UnreadableFileError(_("无法打开文件「%(name)s」：%(error)s") % {"name": path, "error": e.strerror}) from e
+    return decode_text(data, str(path))
+
+
+# --- Converting values --------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _date(label: str, text: str) -> date | None:
+    if not text:
+        return None
+    match = _DATE.match(text.strip())
+    if match:
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise _Skip(_("%(label)s无法识别：%(text)s") % {"label": label, "text": text})
+
+
+def _yes_no(label: str, text: str) -> bool | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text in ("是", "有"):
+        return True
+    if text in ("否", "无"):
+        return False
+    raise _Skip(_("%(label)s应为“是”或“否”：%(text)s") % {"label": label, "text": text})
+
+
+def form_values(parsed: ParsedForm) -> dict:
+    """The model fields of the form's kind, set from what the form prints; empty where it prints nothing."""
+    header, budget = parsed.header, parsed.budget
+    if parsed.kind == FormKind.DEPARTMENT:
+        values = {f: header.get(label, "") for label, f in DEPARTMENT_TEXT_FIELDS.items()}
+        values.update({f: budget.get(label) for label, f in DEPARTMENT_BUDGET_FIELDS.items()})
+        return values
+    values = {f: header.get(label, "") for label, f in PROJECT_TEXT_FIELDS.items()}
+    values.update({f: _date(label, header.get(label, "")) for label, f in PROJECT_DATE_FIELDS.items()})
+    values.update({f: _yes_no(label, header.get(label, "")) for label, f in PROJECT_BOOL_FIELDS.items()})
+    values.update({f: budget.get(label) for label, f in PROJECT_BUDGET_FIELDS.items()})
+    if values["planned_start"] and values["planned_end"] and values["planned_end"] < values["planned_start"]:
+        raise _Skip(_("计划完成日期早于计划开始日期"))
+    return values
+
+
+# --- Database side ------------------------------------------------------------------
+
+
+def _framework(code: str) -> IndicatorFramework:
+    if not IndicatorFramework.objects.filter(code=code).exists():
+        load_frameworks()
+    return IndicatorFramework.objects.get(code=code)
+
+
+def _year_framework(kind: str, year: int | None) -> IndicatorFramework:
+    fiscal_year = FiscalYear.objects.filter(year=year).first() if year else None
+    framework = fiscal_year.framework_for(kind) if fiscal_year else None
+    return framework or _framework(default_framework_code(kind, year))
+
+
+def _vocabulary_lookup():
+    """vocabulary_for(kind, year) for the parser: the framework the form will be stored under."""
+    cache: dict[tuple[str, int | None], Vocabulary] = {}
+
+    def vocabulary_for(kind: str, year: int | None) -> Vocabulary:
+        if (kind, year) not in cache:
+            framework = _year_framework(kind, year)
+            aliases = {node.name: node.alias_list() for node in framework.nodes.all()}
+            cache[kind, year] = Vocabulary(framework_vocabulary(framework), aliases)
+        return cache[kind, year]
+
+    return vocabulary_for
+
+
+def _fiscal_year(year: int) -> FiscalYear:
+    fiscal_year = FiscalYear.objects.filter(year=year).first()
+    if fiscal_year is None:
+        fiscal_year = FiscalYear.objects.create(
+            year=year,
+            project_framework=_framework(default_framework_code(FormKind.PROJECT, year)),
+            department_framework=_framework(default_framework_code(FormKind.DEPARTMENT, year)),
+        )
+    return fiscal_year
+
+
+def _finance() -> Organization:
+    finance = Organization.objects.filter(kind=Organization.Kind.FINANCE).order_by("pk").first()
+    return finance or Organization.objects.create(name=FINANCE_NAME, kind=Organization.Kind.FINANCE)
+
+
+def _department(name: str) -> Organization:
+    department = Organization.objects.filter(name=name).first()
+    if department is None:
+        department = Organization.objects.create(name=name, kind=Organization.Kind.DEPARTMENT, parent=_finance())
+    if department.kind != Organization.Kind.DEPARTMENT:
+        raise _Skip(
+            _("「%(name)s」已登记为%(kind)s，不是主管部门") % {"name": name, "kind": department.get_kind_display()}
+        )
+    return department
+
+
+def _unit(parsed: ParsedForm) -> Organization:
+    if parsed.kind == FormKind.DEPARTMENT:
+        return _department(parsed.unit)
+    unit = Organization.objects.filter(name=parsed.unit).first()
+    if unit is None:
+        parent = _department(parsed.department or HOLDING_DEPARTMENT_NAME)
+        unit = Organization.objects.create(name=parsed.unit, kind=Organization.Kind.UNIT, parent=parent)
+    return unit
+
+
+def _rows(perf_form: PerformanceForm | None, indicators: list[dict[str, str]]) -> list[RowInput]:
+    """RowInputs, reusing the ids of rows already there with the same names, so ids stay stable."""
+    existing: dict[tuple[str, str, str], list[int]] = {}
+    if perf_form is not None:
+        for row in perf_form.indicators.all():
+            existing.setdefault((row.level1, row.level2, row.level3), []).append(row.pk)
+    rows = []
+    for data in indicators:
+        ids = existing.get((data["level1"], data["level2"], data["level3"]))
+        rows.append(RowInput(**data, id=ids.pop(0) if ids else None))
+    return rows
+
+
+def _title(parsed: ParsedForm) -> str:
+    if parsed.kind == FormKind.DEPARTMENT:
+        return _("%(unit)s 部门整体支出绩效目标表") % {"unit": parsed.unit}
+    return parsed.project or ""
+
+
+def _store(parsed: ParsedForm) -> FormOutcome:
+    values = form_values(parsed)
+    fiscal_year = _fiscal_year(parsed.year)
+    framework = fiscal_year.framework_for(parsed.kind)
+    if framework is None:
+        raise _Skip(_("%(year)s年度没有设置部门整体指标体系") % {"year": parsed.year})
+    unit = _unit(parsed)
+    project_name = parsed.project or ""
+    values["project_name"] = project_name
+    perf_form = (
+        PerformanceForm.objects.select_for_update()
+        .filter(year=fiscal_year, unit=unit, kind=parsed.kind, project_name=project_name)
+        .first()
+    )
+    title = _title(parsed)
+    if perf_form is not None and not perf_form.is_editable:
+        reason = _("第%(number)s张表: 「%(title)s」状态为“%(status)s”，没有改动") % {
+            "number": parsed.number,
+            "title": title,
+            "status": perf_form.get_status_display(),
+        }
+        return FormOutcome(parsed.number, title, UNTOUCHED, reason, perf_form.pk)
+    rows = _rows(perf_form, parsed.indicators)
+    if perf_form is None:
+        perf_form = PerformanceForm(
+            kind=parsed.kind, unit=unit, year=fiscal_year, framework=framework, project_name=project_name
+        )
+        perf_form.save()
+        action = CREATED
+    else:
+        # Someone may have the draft open: the import counts as a save.
+        perf_form.version = F("version") + 1
+        action = UPDATED
+    write_content(perf_form, values, rows)
+    return FormOutcome(parsed.number, title, action, form_id=perf_form.pk)
+
+
+def _import_form(parsed: ParsedForm) -> FormOutcome:
+    title = _title(parsed)
+    if parsed.skipped_reason:
+        return FormOutcome(parsed.number, title, SKIPPED, parsed.skipped_reason)
+    try:
+        with transaction.atomic():
+            outcome = _store(parsed)
+    except _Skip as e:
+        message = str(e)
+    except ValidationError as e:
+        message = "；".join(e.messages)
+    except DatabaseError as e:
+        message = _("无法保存：%(error)s") % {"error": e}
+    else:
+        return outcome
+    reason = _("第%(number)s张表: %(reason)s") % {"number": parsed.number, "reason": message}
+    return FormOutcome(parsed.number, title, SKIPPED, reason)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_text(text: str, *, year: int | None = None, dry_run: bool = False, source: str = "") -> ImportReport:
+    """Import every form of a text dump; with dry_run, report what would happen and write nothing."""
+    report = ImportReport(source=source, dry_run=dry_run)
+    if not dry_run:
+        report.forms = parse_text(text, _vocabulary_lookup(), year=year)
+        report.outcomes = [_import_form(parsed) for parsed in report.forms]
+        return report
+    # A dry run does the whole import and rolls it back, so its report is the real one.
+    try:
+        with transaction.atomic():
+            report.forms = parse_text(text, _vocabulary_lookup(), year=year)
+            report.outcomes = [_import_form(parsed) for parsed in report.forms]
+            raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def import_text_file(path: str | Path, *, year: int | None = None, dry_run: bool = False) -> ImportReport:
+    """import_text on a file; raises UnreadableFileError when it cannot be read as text."""
+    return import_text(read_text_file(path), year=year, dry_run=dry_run, source=str(path))

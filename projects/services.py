@@ -1,0 +1,376 @@
+"""Every change to a performance form goes through a function here."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.frameworks import framework_vocabulary
+from indicators.models import FormKind, Indicator
+from indicators.targets import parse_target
+from indicators.warnings import FormData, FormWarning, RowData, check_form
+
+from .models import Action, FormEvent, Organization, PerformanceForm, RowComment, Status, Submission, User
+
+HEADER_FIELDS = [
+    "project_name",
+    "category",
+    "planned_start",
+    "planned_end",
+    "gov_purchase",
+    "performance_type",
+    "overview",
+    "basis",
+    "necessity",
+    "safeguards",
+    "implementation_plan",
+    "goals",
+    "duties",
+    "overall_goal",
+]
+BUDGET_FIELDS = [
+    "total_budget",
+    "current_budget",
+    "prev_budget",
+    "prev_executed",
+    "fund_total",
+    "fund_general",
+    "fund_gov_fund",
+    "fund_special_nontax",
+    "fund_other",
+    "expense_basic",
+    "expense_project",
+]
+CONTENT_FIELDS = HEADER_FIELDS + BUDGET_FIELDS
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the form since this editor loaded it."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(
+            _("这张表已被他人保存（当前版本 %(version)s），您的修改尚未保存。请核对后再保存。")
+            % {"version": current_version}
+        )
+
+
+class NotEditableError(Exception):
+    pass
+
+
+class DuplicateFormError(Exception):
+    """The unit already has a form of that name in that year."""
+
+
+def _check_unique(perf_form: PerformanceForm, project_name: str) -> None:
+    clash = PerformanceForm.objects.filter(
+        year_id=perf_form.year_id, unit_id=perf_form.unit_id, kind=perf_form.kind, project_name=project_name
+    ).exclude(pk=perf_form.pk)
+    if not clash.exists():
+        return
+    if perf_form.kind == FormKind.DEPARTMENT:
+        raise DuplicateFormError(
+            _("本部门%(year)s年度已有部门整体支出绩效目标表，请打开原表修改。") % {"year": perf_form.year.year}
+        )
+    raise DuplicateFormError(
+        _("本单位%(year)s年度已有名为“%(name)s”的绩效目标表，请换一个项目名称或打开原表修改。")
+        % {"year": perf_form.year.year, "name": project_name}
+    )
+
+
+@dataclass
+class RowInput:
+    """One indicator row as the editor or an importer hands it over."""
+
+    level1: str
+    level2: str
+    level3: str
+    value: str
+    id: int | None = None
+
+
+def form_data(
+    perf_form: PerformanceForm, rows: list[Indicator] | None = None, vocabularies: dict | None = None
+) -> FormData:
+    """The plain data the warning rules read.
+
+    `vocabularies` caches framework trees by id when checking many forms.
+    """
+    if rows is None:
+        rows = list(perf_form.indicators.all())
+    if vocabularies is None:
+        vocabularies = {}
+    if perf_form.framework_id not in vocabularies:
+        vocabularies[perf_form.framework_id] = framework_vocabulary(perf_form.framework)
+    return FormData(
+        kind=perf_form.kind,
+        year=perf_form.year.year,
+        header={name: getattr(perf_form, name) for name in HEADER_FIELDS},
+        budget={name: getattr(perf_form, name) for name in BUDGET_FIELDS},
+        rows=[RowData(r.level1, r.level2, r.level3, r.value) for r in rows],
+        framework=vocabularies[perf_form.framework_id],
+    )
+
+
+def form_warnings(
+    perf_form: PerformanceForm, rows: list[Indicator] | None = None, vocabularies: dict | None = None
+) -> list[FormWarning]:
+    return check_form(form_data(perf_form, rows, vocabularies))
+
+
+TARGET_DIGITS = Indicator._meta.get_field("target_low")
+
+
+def _fit(number: Decimal | None) -> Decimal | None:
+    """A parsed number as the column can hold it: six decimals at most; absurdly large ones dropped."""
+    if number is None:
+        return None
+    places = Decimal(1).scaleb(-TARGET_DIGITS.decimal_places)
+    fitted = number.quantize(places, rounding=ROUND_HALF_UP) if number.as_tuple().exponent < -6 else number
+    whole_digits = len(str(abs(int(fitted))))
+    return fitted if whole_digits <= TARGET_DIGITS.max_digits - TARGET_DIGITS.decimal_places else None
+
+
+def _apply_target(row: Indicator) -> None:
+    target = parse_target(row.value)
+    row.target_kind = target.kind
+    row.target_op = target.op
+    row.target_low = _fit(target.low)
+    row.target_high = _fit(target.high)
+    row.target_unit = target.unit
+    row.target_op_written = target.op_written
+
+
+TARGET_FIELDS = ["target_kind", "target_op", "target_low", "target_high", "target_unit", "target_op_written"]
+
+
+def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicator]:
+    """Make the form's indicators exactly `rows`, in order, keeping the ids of rows that stay."""
+    existing = {row.pk: row for row in perf_form.indicators.all()}
+    keep, create = [], []
+    for position, data in enumerate(rows):
+        row = existing.pop(data.id, None) if data.id else None
+        if row is None:
+            row = Indicator(perf_form=perf_form)
+            create.append(row)
+        else:
+            keep.append(row)
+        row.level1, row.level2, row.level3, row.value = data.level1, data.level2, data.level3, data.value
+        row.position = position
+        _apply_target(row)
+    if existing:
+        Indicator.objects.filter(pk__in=list(existing)).delete()
+    if keep:
+        Indicator.objects.bulk_update(keep, ["level1", "level2", "level3", "value", "position", *TARGET_FIELDS])
+    if create:
+        Indicator.objects.bulk_create(create)
+    return sorted(keep + create, key=lambda r: r.position)
+
+
+def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]) -> list[FormWarning]:
+    """Store header, budget and rows and refresh the stored warning counts.
+
+    Callers hold the transaction and have checked access and state.
+    """
+    for name in CONTENT_FIELDS:
+        if name in values:
+            setattr(perf_form, name, values[name])
+    saved_rows = _sync_rows(perf_form, rows)
+    found = form_warnings(perf_form, saved_rows)
+    perf_form.error_count = sum(1 for w in found if w.severity == "error")
+    perf_form.warning_count = sum(1 for w in found if w.severity == "warning")
+    perf_form.save()
+    return found
+
+
+@transaction.atomic
+def create_form(*, by, year, kind: str, values: dict, rows: list[RowInput]) -> PerformanceForm:
+    framework = year.framework_for(kind)
+    perf_form = PerformanceForm(kind=kind, unit_id=by.organization_id, year=year, framework=framework)
+    _check_unique(perf_form, values.get("project_name", ""))
+    for name in CONTENT_FIELDS:
+        if name in values:
+            setattr(perf_form, name, values[name])
+    perf_form.save()
+    write_content(perf_form, {}, rows)
+    return perf_form
+
+
+@transaction.atomic
+def save_form(
+    *, perf_form: PerformanceForm, by, values: dict, rows: list[RowInput], expected_version: int
+) -> PerformanceForm:
+    """Save a draft: header, budget and every row in one transaction, refused when stale."""
+    from .permissions import can_edit
+
+    locked = _lock(perf_form)
+    if not can_edit(by, locked):
+        raise NotEditableError(
+            _("这张表当前的状态（%(status)s）不允许修改。") % {"status": locked.get_status_display()}
+        )
+    if locked.version != expected_version:
+        raise ConcurrentEditError(locked.version)
+    if "project_name" in values:
+        _check_unique(locked, values["project_name"])
+    locked.version = F("version") + 1
+    write_content(locked, values, rows)
+    locked.refresh_from_db(fields=["version"])
+    return locked
+
+
+class TransitionError(Exception):
+    """A workflow step that is not allowed now; the message says why, in Chinese."""
+
+
+class SubmitBlocked(TransitionError):
+    def __init__(self, errors: list[FormWarning]):
+        self.errors = errors
+        super().__init__(_("还有 %(n)s 个错误未改正，不能提交。请先按检查结果修改并保存。") % {"n": len(errors)})
+
+
+MIN_REASON_LENGTH = 5
+
+
+def _department_step_needed(perf_form: PerformanceForm) -> bool:
+    """Skip 主管部门 when the unit is the department, or the department has no reviewer."""
+    unit = perf_form.unit
+    if unit.kind == Organization.Kind.DEPARTMENT or unit.parent_id is None:
+        return False
+    return User.objects.filter(role=User.Role.DEPT_REVIEWER, organization_id=unit.parent_id, is_active=True).exists()
+
+
+def _lock(perf_form: PerformanceForm) -> PerformanceForm:
+    return (
+        PerformanceForm.objects.select_for_update(of=("self",))
+        .select_related("unit", "year", "framework")
+        .get(pk=perf_form.pk)
+    )
+
+
+def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, reason: str = "") -> FormEvent:
+    """Change status, bump the version and write the event: the only writer of `status`."""
+    from_status = perf_form.status
+    perf_form.status = to_status
+    perf_form.version = F("version") + 1
+    fields = ["status", "version", "updated_at"]
+    if action == Action.SUBMIT:
+        perf_form.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    perf_form.save(update_fields=fields)
+    perf_form.refresh_from_db(fields=["version"])
+    return FormEvent.objects.create(
+        perf_form=perf_form,
+        actor=by,
+        actor_name=by.display_name(),
+        actor_role=by.role if not by.is_superuser else User.Role.ADMIN,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def snapshot(perf_form: PerformanceForm, rows: list[Indicator], found: list[FormWarning]) -> dict:
+    """The whole form as plain JSON: header, budget, rows (with ids) and warnings."""
+
+    def plain(value):
+        if value is None or isinstance(value, bool | int | str):
+            return value
+        return str(value)
+
+    return {
+        "header": {name: plain(getattr(perf_form, name)) for name in HEADER_FIELDS},
+        "budget": {name: plain(getattr(perf_form, name)) for name in BUDGET_FIELDS},
+        "rows": [
+            {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value} for r in rows
+        ],
+        "warnings": [
+            {"code": w.code, "severity": w.severity, "message": str(w.message), "field": w.field, "row": w.row}
+            for w in found
+        ],
+    }
+
+
+@transaction.atomic
+def submit(*, perf_form: PerformanceForm, by) -> PerformanceForm:
+    from .permissions import can_submit
+
+    perf_form = _lock(perf_form)
+    if not can_submit(by, perf_form):
+        raise TransitionError(
+            _("这张表当前的状态（%(status)s）不能提交。") % {"status": perf_form.get_status_display()}
+        )
+    rows = list(perf_form.indicators.all())
+    found = form_warnings(perf_form, rows)
+    errors = [w for w in found if w.severity == "error"]
+    if errors:
+        raise SubmitBlocked(errors)
+    to_status = Status.SUBMITTED if _department_step_needed(perf_form) else Status.DEPT_APPROVED
+    event = _transition(perf_form, by=by, action=Action.SUBMIT, to_status=to_status)
+    number = perf_form.submissions.count() + 1
+    Submission.objects.create(perf_form=perf_form, number=number, event=event, data=snapshot(perf_form, rows, found))
+    return perf_form
+
+
+@transaction.atomic
+def withdraw(*, perf_form: PerformanceForm, by) -> PerformanceForm:
+    from .permissions import can_withdraw
+
+    perf_form = _lock(perf_form)
+    if not can_withdraw(by, perf_form):
+        raise TransitionError(_("审核人已经处理了这张表，不能再撤回。"))
+    _transition(perf_form, by=by, action=Action.WITHDRAW, to_status=Status.DRAFT)
+    return perf_form
+
+
+def _check_review(perf_form: PerformanceForm, by) -> None:
+    from .permissions import can_review
+
+    if not can_review(by, perf_form):
+        raise TransitionError(
+            _("这张表现在的状态是“%(status)s”，不在您的待审核范围内（可能刚被撤回或已由他人处理）。")
+            % {"status": perf_form.get_status_display()}
+        )
+
+
+@transaction.atomic
+def approve(*, perf_form: PerformanceForm, by, comment: str = "") -> PerformanceForm:
+    perf_form = _lock(perf_form)
+    _check_review(perf_form, by)
+    if perf_form.status == Status.SUBMITTED:
+        _transition(perf_form, by=by, action=Action.DEPT_APPROVE, to_status=Status.DEPT_APPROVED, reason=comment)
+    else:
+        _transition(perf_form, by=by, action=Action.APPROVE, to_status=Status.APPROVED, reason=comment)
+    return perf_form
+
+
+@transaction.atomic
+def return_form(
+    *, perf_form: PerformanceForm, by, reason: str, row_comments: dict[int, str] | None = None
+) -> PerformanceForm:
+    """Send the form back to its unit with a reason and, optionally, remarks on rows (indicator id → text)."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise TransitionError(
+            _("退回必须写明理由（至少 %(n)s 个字），告诉填报单位要改什么。") % {"n": MIN_REASON_LENGTH}
+        )
+    perf_form = _lock(perf_form)
+    _check_review(perf_form, by)
+    event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
+    comments = {pk: text.strip() for pk, text in (row_comments or {}).items() if text and text.strip()}
+    if comments:
+        rows = perf_form.indicators.filter(pk__in=list(comments))
+        RowComment.objects.bulk_create(
+            RowComment(
+                event=event,
+                indicator=row,
+                row_label=f"{row.level1} / {row.level2} / {row.level3}",
+                comment=comments[row.pk],
+            )
+            for row in rows
+        )
+    return perf_form

@@ -1,0 +1,589 @@
+"""Read performance forms out of text dumps of the published tables.
+
+Pure: no database. The dumps come from copying the published HTML tables into
+a text file, so cells are separated by tabs, some rows lost their leading tabs,
+paragraph markup survived in some cells, and the department overall form puts
+every cell on a line of its own. `parse_text` turns such a text into one
+ParsedForm per table, with the indicator rows placed under the 一级/二级 names
+of the framework that applies to the form.
+"""
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+import nh3
+from django.utils.translation import gettext as _
+
+PROJECT = "project"
+DEPARTMENT = "department"
+
+FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks.json"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names of one indicator framework, as the parser needs them."""
+
+    tree: dict[str, list[str]]  # {一级: [二级, ...]}, as framework_vocabulary() gives it
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # {一级 or 二级 name: [other spellings]}
+
+
+VocabularyLookup = Callable[[str, int | None], Vocabulary]
+
+
+@dataclass
+class ParsedForm:
+    number: int  # position in the text, from 1, as the reasons and reports count
+    kind: str  # "project" | "department"
+    year: int | None
+    unit: str | None
+    department: str | None  # the supervising department, when the form names one
+    project: str | None  # None for department forms
+    header: dict[str, str] = field(default_factory=dict)  # {label: text}
+    budget: dict[str, int | Decimal | None] = field(default_factory=dict)  # {label: 元}
+    indicators: list[dict[str, str]] = field(default_factory=list)  # {level1, level2, level3, value}
+    skipped_reason: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "year": self.year,
+            "unit": self.unit,
+            "project": self.project,
+            "header": dict(self.header),
+            # 分 survive as a string rather than a float.
+            "budget": {k: str(v) if isinstance(v, Decimal) else v for k, v in self.budget.items()},
+            "indicators": [dict(row) for row in self.indicators],
+            "skipped_reason": self.skipped_reason,
+        }
+
+
+# --- Frameworks -------------------------------------------------------------
+
+
+def default_framework_code(kind: str, year: int | None) -> str:
+    """The framework a year gets when it is created by an import."""
+    if kind == DEPARTMENT:
+        return "department-2021"
+    if year is not None and year <= 2020:
+        return "shanghai-2020-project"
+    return "national-2021-project"
+
+
+@cache
+def _file_vocabularies(path: Path) -> dict[str, Vocabulary]:
+    vocabularies = {}
+    for spec in json.loads(path.read_text(encoding="utf-8")):
+        tree, aliases = {}, {}
+        for level1 in spec["level1"]:
+            tree[level1["name"]] = [level2["name"] for level2 in level1["children"]]
+            aliases[level1["name"]] = list(level1.get("aliases", []))
+            for level2 in level1["children"]:
+                aliases[level2["name"]] = list(level2.get("aliases", []))
+        vocabularies[spec["code"]] = Vocabulary(tree, aliases)
+    return vocabularies
+
+
+def load_vocabularies(path: Path = FRAMEWORKS_FILE) -> dict[str, Vocabulary]:
+    """{framework code: Vocabulary} straight from the frameworks file."""
+    return _file_vocabularies(Path(path))
+
+
+def default_vocabulary_for(kind: str, year: int | None) -> Vocabulary:
+    return load_vocabularies()[default_framework_code(kind, year)]
+
+
+# --- Cells ------------------------------------------------------------------
+
+# Tags the publishing system used for line structure; every other tag is dropped.
+_BLOCK_TAGS = {"p", "br", "div", "li"}
+_BLOCK_MARKUP = re.compile(r"</?(?:p|div|li)>|<br\s*/?>")
+_BLANK_AROUND_NEWLINE = re.compile(r"[ \t\u3000]*\n\s*")
+
+
+def clean_cell(text: str) -> str:
+    """A cell as plain text: markup gone, paragraphs and <br> as line breaks, entities decoded."""
+    if "<" in text or "&" in text:
+        # The sanitiser parses the markup properly (so "<上海市…办法>" in a
+        # title stays text); only the few block tags it lets through are mapped.
+        text = _BLOCK_MARKUP.sub("\n", nh3.clean(text, tags=_BLOCK_TAGS, attributes={}))
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ")
+    return _BLANK_AROUND_NEWLINE.sub("\n", text).strip()
+
+
+def _key(text: str) -> str:
+    """How names and labels are compared: width and spacing do not matter."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_SEPARATOR = re.compile(r"^[-—–=_*~·.…\s]{3,}$")
+
+
+@dataclass
+class _Line:
+    cells: list[str]
+
+    @property
+    def filled(self) -> list[str]:
+        return [c for c in self.cells if c]
+
+    @property
+    def blank(self) -> bool:
+        return not self.filled
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    for raw in re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")):
+        cells = [clean_cell(c) for c in raw.split("\t")]
+        if _SEPARATOR.match("".join(cells)):
+            cells = [""]
+        lines.append(_Line(cells))
+    return lines
+
+
+# --- Splitting a text into forms ----------------------------------------------
+
+_TITLE = re.compile(r"^(?:(\d{4})年度?)?([^\d()]{0,20}?绩效目标表)(?:\((\d{4})年度?\))?$")
+_YEAR_LINE = re.compile(r"^\((\d{4})年度?\)$")
+
+
+@dataclass
+class _Chunk:
+    kind: str | None  # None: the text before the first title
+    year: int | None
+    lines: list[_Line]
+
+
+def _title(line: _Line) -> tuple[str, int | None] | None:
+    if len(line.filled) != 1:
+        return None
+    match = _TITLE.match(_key(line.filled[0]))
+    if not match:
+        return None
+    year = match.group(1) or match.group(3)
+    kind = DEPARTMENT if "部门整体" in match.group(2) else PROJECT
+    return kind, int(year) if year else None
+
+
+def _chunks(lines: list[_Line]) -> list[_Chunk]:
+    chunks = [_Chunk(None, None, [])]
+    expect_year = False
+    for line in lines:
+        title = _title(line)
+        if title:
+            chunks.append(_Chunk(title[0], title[1], []))
+            expect_year = title[1] is None
+            continue
+        if expect_year and not line.blank:
+            expect_year = False
+            year = _YEAR_LINE.match(_key(line.filled[0])) if len(line.filled) == 1 else None
+            if year:
+                chunks[-1].year = int(year.group(1))
+                continue
+        chunks[-1].lines.append(line)
+    if all(line.blank for line in chunks[0].lines):
+        chunks.pop(0)
+    return chunks
+
+
+# --- Header and budget --------------------------------------------------------
+
+PROJECT_HEADER = {
+    "申报单位名称": ("申报单位名称", "申报单位", "单位名称"),
+    "主管部门名称": ("主管部门名称", "主管部门"),
+    "项目名称": ("项目名称",),
+    "项目类别": ("项目类别",),
+    "计划开始日期": ("计划开始日期",),
+    "计划完成日期": ("计划完成日期",),
+    "是否含有政府购买服务": ("是否含有政府购买服务",),
+    "绩效类型": ("绩效类型",),
+    "项目概况": ("项目概况",),
+    "立项依据": ("立项依据",),
+    "项目设立的必要性": ("项目设立的必要性",),
+    "保证项目实施的制度、措施": ("保证项目实施的制度、措施",),
+    "项目实施计划": ("项目实施计划",),
+    "总目标及阶段性目标": ("总目标及阶段性目标",),
+}
+PROJECT_BUDGET = ("项目总预算", "项目当年预算", "同名项目上年预算额", "同名项目上年预算执行数")
+
+DEPARTMENT_HEADER = {
+    "填报单位": ("填报单位",),
+    "部门名称": ("部门名称",),
+    # The dump splits this label over two lines: 部门职能 … 职责概述.
+    "部门职能/职责概述": ("部门职能/职责概述", "部门职能职责概述", "部门职能", "职责概述"),
+    "整体绩效目标": ("整体绩效目标",),
+}
+DEPARTMENT_BUDGET = (
+    "资金总额",
+    "一般公共预算",
+    "政府性基金拨款",
+    "纳入专户管理的非税收入拨款",
+    "其他资金",
+    "基本支出",
+    "项目支出",
+)
+
+# Group headings that carry no value of their own.
+_HEADINGS = ("年度预算申请", "按收入性质分", "按支出性质分")
+_HEADING_PATTERN = re.compile(r"资金使用情况$")
+_UNIT_LINE = re.compile(r"^(?:(?:金额)?单位:)?\(?(万元|元)\)?$")
+_LABEL_UNIT = re.compile(r"^(.*?)\((万元|元)\)$")
+_PREFIX = re.compile(r"^其中\s*[:：]\s*")
+_COLON = re.compile(r"[:：]")
+
+
+@dataclass(frozen=True)
+class _Label:
+    name: str
+    role: str  # "header" | "budget" | "heading"
+    unit: str = ""  # "万元" or "元" when the label says so
+
+
+class _Labels:
+    def __init__(self, kind: str):
+        header = PROJECT_HEADER if kind == PROJECT else DEPARTMENT_HEADER
+        budget = PROJECT_BUDGET if kind == PROJECT else DEPARTMENT_BUDGET
+        self.known: dict[str, _Label] = {}
+        for name, spellings in header.items():
+            for spelling in spellings:
+                self.known[_key(spelling)] = _Label(name, "header")
+        for name in budget:
+            self.known[_key(name)] = _Label(name, "budget")
+        for name in _HEADINGS:
+            self.known[_key(name)] = _Label(name, "heading")
+
+    def find(self, text: str) -> _Label | None:
+        key = _key(text).rstrip(":")
+        unit = ""
+        match = _LABEL_UNIT.match(key)
+        if match:
+            key, unit = match.groups()
+        label = self.known.get(key)
+        if label:
+            return _Label(label.name, label.role, unit)
+        if _HEADING_PATTERN.search(key):
+            return _Label(key, "heading")
+        return None
+
+    def split(self, cell: str) -> tuple[_Label, str] | None:
+        """(label, the value written after it in the same cell), when the cell starts with a label."""
+        cell = _PREFIX.sub("", cell)
+        colon = _COLON.search(cell)
+        if colon:
+            label = self.find(cell[: colon.start()])
+            if label:
+                return label, cell[colon.end() :].strip()
+        label = self.find(cell)
+        return (label, "") if label else None
+
+
+_TABLE_HEAD = re.compile(r"^一级(?:指标|目标)$")
+_TABLE_TITLE = re.compile(r"^(?:\d{4}年度?)?(?:部门整体支出)?(?:年度)?绩效(?:目标|指标)$")
+
+
+def _starts_table(line: _Line) -> bool:
+    keys = [_key(c) for c in line.filled]
+    return any(_TABLE_HEAD.match(k) for k in keys) or (len(keys) == 1 and bool(_TABLE_TITLE.match(keys[0])))
+
+
+@dataclass
+class _Header:
+    values: dict[str, list[str]] = field(default_factory=dict)
+    budget_units: dict[str, str] = field(default_factory=dict)
+    section_unit: str = ""
+
+
+def _read_header(lines: list[_Line], labels: _Labels) -> tuple[_Header, list[_Line]]:
+    """Header and budget items up to the indicator table; returns them and the table's lines.
+
+    A value runs from its label to the next label, heading or the table, so a
+    value that starts on the line after its label, or goes on over several
+    lines (blank lines between included), is kept whole.
+    """
+    header = _Header()
+    current: _Label | None = None
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        if _starts_table(line):
+            return header, lines[index:]
+        for cell in line.filled:
+            found = labels.split(cell)
+            if found:
+                current, rest = found
+                if current.role == "heading":
+                    current = None
+                    continue
+                header.values.setdefault(current.name, [])
+                if current.unit:
+                    header.budget_units[current.name] = current.unit
+                cell = rest
+            else:
+                unit = _UNIT_LINE.match(_key(cell))
+                if unit:
+                    header.section_unit = unit.group(1)
+                    continue
+            if cell and current is not None:
+                header.values[current.name].append(cell)
+    return header, []
+
+
+_NONE_WRITTEN = re.compile(r"^(?:[-—–/－]+|无)$")
+_MONEY = re.compile(r"^(\d+(?:\.\d+)?)(万元|万|元)?$")
+_CENT = Decimal("0.01")
+
+
+def parse_money(text: str, unit: str = "元") -> int | Decimal | None:
+    """An amount as printed ("1,530,000", "560.61万元") in 元; None when left empty.
+
+    Raises ValueError for anything else, or for an amount finer than a 分.
+    """
+    compact = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", text))
+    if not compact or _NONE_WRITTEN.match(compact):
+        return None
+    match = _MONEY.match(compact)
+    if not match:
+        raise ValueError(text)
+    try:
+        amount = Decimal(match.group(1))
+    except InvalidOperation as e:
+        raise ValueError(text) from e
+    if (match.group(2) or unit) in ("万元", "万"):
+        amount *= 10000
+    if amount != amount.quantize(_CENT):
+        raise ValueError(text)
+    return int(amount) if amount == amount.to_integral_value() else amount.quantize(_CENT)
+
+
+# --- Indicator table ----------------------------------------------------------
+
+_TARGET_START = tuple("=><≥≤≧≦＝＞＜")
+
+
+class _Names:
+    """Lookup of a framework's 一级 and 二级 names and their other spellings."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.level1: dict[str, str] = {}
+        self.level2: dict[str, list[tuple[str, str]]] = {}
+        for level1, children in vocabulary.tree.items():
+            for spelling in [level1, *vocabulary.aliases.get(level1, [])]:
+                self.level1.setdefault(_key(spelling), level1)
+            for level2 in children:
+                for spelling in [level2, *vocabulary.aliases.get(level2, [])]:
+                    self.level2.setdefault(_key(spelling), []).append((level1, level2))
+
+    def find_level1(self, text: str) -> str | None:
+        return self.level1.get(_key(text))
+
+    def find_level2(self, text: str, level1: str | None) -> tuple[str, str] | None:
+        """(一级, 二级): under `level1` when it has this 二级, else under the 一级 that has it."""
+        candidates = self.level2.get(_key(text))
+        if not candidates:
+            return None
+        return next((c for c in candidates if c[0] == level1), candidates[0])
+
+
+@dataclass
+class _Context:
+    """The 一级 and 二级 a row without its own (a merged cell) falls under."""
+
+    level1: str = ""
+    level2: str = ""
+    level1_col: int = 0
+    level3_col: int = 2
+
+
+def _table_rows(lines: list[_Line]) -> list[list[str]]:
+    """Rows of cells: one per line, or one per block in the one-cell-per-line layout.
+
+    The department overall form comes out of its page with every cell on a line
+    of its own and a blank line after each row.
+    """
+    rows, block = [], []
+    for line in [*lines, _Line([""])]:
+        # A line with tabs is a row or a cell, even when every cell is empty;
+        # only a line with nothing at all separates rows.
+        if line.cells != [""]:
+            block.append(line)
+            continue
+        if not block:
+            continue
+        if len(block) > 1 and all(len(b.filled) <= 1 for b in block):
+            rows.append([b.filled[0] if b.filled else "" for b in block])
+        else:
+            rows.extend(b.cells for b in block)
+        block = []
+    return rows
+
+
+_LEVEL3_HEAD = re.compile(r"^三级(?:指标|目标)$")
+
+
+def _is_header_row(cells: list[str]) -> bool:
+    return any(_LEVEL3_HEAD.match(_key(c)) for c in cells)
+
+
+def _read_row(cells: list[str], names: _Names, ctx: _Context) -> dict[str, str] | None:
+    """One indicator row, or None for a row that only names categories.
+
+    A cell is taken for a 一级/二级 name only when the framework knows it and it
+    sits left of the 三级 column: rows that lost their leading tabs shift left,
+    never right, so whatever stands in the 三级 column or beyond is content.
+    """
+    filled = [(pos, text) for pos, text in enumerate(cells) if text and pos >= ctx.level1_col]
+    if not filled:
+        return None
+    taken: list[tuple[str, str, str]] = []  # (level1, level2 or "", text as printed)
+    for pos, text in filled:
+        if pos >= ctx.level3_col:
+            break
+        level1 = names.find_level1(text) if not taken else None
+        if level1:
+            taken.append((level1, "", text))
+            continue
+        if taken and taken[-1][1]:
+            break
+        pair = names.find_level2(text, taken[-1][0] if taken else ctx.level1)
+        if not pair:
+            break
+        taken.append((*pair, text))
+    rest = [text for _pos, text in filled[len(taken) :]]
+    if len(rest) == 1 and taken and rest[0].startswith(_TARGET_START):
+        # "满意度\t>=90%": a 三级 that happens to share a category's name.
+        rest.insert(0, taken.pop()[2])
+    for level1, level2, _text in taken:
+        ctx.level1, ctx.level2 = level1, level2
+    if not rest:
+        return None
+    extras = rest[:-2]
+    if extras:
+        # Category names the framework does not know, kept as printed.
+        ctx.level2 = extras[-1]
+        if len(extras) > 1:
+            ctx.level1 = " ".join(extras[:-1])
+    level3, value = (rest[-2], rest[-1]) if len(rest) > 1 else (rest[0], "")
+    return {"level1": ctx.level1, "level2": ctx.level2, "level3": level3, "value": value}
+
+
+def _read_table(lines: list[_Line], names: _Names) -> list[dict[str, str]]:
+    ctx = _Context()
+    indicators = []
+    for cells in _table_rows(lines):
+        if _is_header_row(cells):
+            keys = [_key(c) for c in cells]
+            ctx.level1_col = next((i for i, k in enumerate(keys) if _TABLE_HEAD.match(k)), 0)
+            ctx.level3_col = next(i for i, k in enumerate(keys) if _LEVEL3_HEAD.match(k))
+            continue
+        filled = [c for c in cells if c]
+        if len(filled) == 1 and _TABLE_TITLE.match(_key(filled[0])):
+            continue
+        row = _read_row(cells, names, ctx)
+        if row:
+            indicators.append(row)
+    return indicators
+
+
+# --- Forms ----------------------------------------------------------------------
+
+
+def _text(pieces: list[str] | None) -> str:
+    return "\n".join(p for p in pieces or [] if p).strip()
+
+
+def _first(values: dict[str, str], labels: tuple[str, ...]) -> str | None:
+    return next((values[label] for label in labels if values.get(label)), None)
+
+
+def _read_form(number: int, chunk: _Chunk, vocabulary_for: VocabularyLookup, year: int | None) -> ParsedForm:
+    def reason(text: str) -> str:
+        return _("第%(number)s张表: %(reason)s") % {"number": number, "reason": text}
+
+    if chunk.kind is None:
+        return ParsedForm(
+            number=number,
+            kind=PROJECT,
+            year=None,
+            unit=None,
+            department=None,
+            project=None,
+            skipped_reason=reason(_("缺少表头（表不完整，可能是从上一页截断的），已跳过")),
+        )
+
+    kind = chunk.kind
+    labels = _Labels(kind)
+    header, table = _read_header(chunk.lines, labels)
+    values = {name: _text(pieces) for name, pieces in header.values.items()}
+    budget_names = PROJECT_BUDGET if kind == PROJECT else DEPARTMENT_BUDGET
+    texts = {name: text for name, text in values.items() if name not in budget_names}
+
+    problems = []
+    budget: dict[str, int | Decimal | None] = {}
+    for name in budget_names:
+        if name not in values:
+            continue
+        unit = header.budget_units.get(name) or header.section_unit or "元"
+        try:
+            budget[name] = parse_money(values[name], unit)
+        except ValueError:
+            budget[name] = None
+            problems.append(_("金额无法识别（%(label)s：%(text)s）") % {"label": name, "text": values[name]})
+
+    form_year = chunk.year if chunk.year is not None else year
+    if form_year is None:
+        problems.insert(0, _("缺少年度"))
+    elif year is not None and form_year != year:
+        problems.insert(
+            0, _("表上的年度（%(found)s）与指定的年度（%(given)s）不符") % {"found": form_year, "given": year}
+        )
+
+    if kind == DEPARTMENT:
+        department = _first(texts, ("部门名称",))
+        unit_name = department or _first(texts, ("填报单位",))
+        project = None
+        if not unit_name:
+            problems.insert(0, _("缺少部门名称"))
+    else:
+        department = _first(texts, ("主管部门名称",))
+        unit_name = _first(texts, ("申报单位名称",))
+        project = texts.get("项目名称") or None
+        if not project:
+            problems.insert(0, _("缺少项目名称"))
+        if not unit_name:
+            problems.insert(0, _("缺少申报单位名称"))
+
+    return ParsedForm(
+        number=number,
+        kind=kind,
+        year=form_year,
+        unit=unit_name,
+        department=department,
+        project=project,
+        header=texts,
+        budget=budget,
+        indicators=_read_table(table, _Names(vocabulary_for(kind, form_year))),
+        skipped_reason=reason("；".join(problems)) if problems else None,
+    )
+
+
+def parse_text(
+    text: str, vocabulary_for: VocabularyLookup | None = None, *, year: int | None = None
+) -> list[ParsedForm]:
+    """Every form in a text dump, in order, the unreadable ones with their skipped_reason.
+
+    vocabulary_for(kind, year) gives the names of the framework that applies to
+    a form (by default the frameworks file, chosen as a new year would be).
+    year, when given, is the year of forms whose title prints none; a form
+    printing another year is skipped.
+    """
+    lookup = vocabulary_for or default_vocabulary_for
+    return [_read_form(number, chunk, lookup, year) for number, chunk in enumerate(_chunks(_lines(text)), 1)]

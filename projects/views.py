@@ -1,0 +1,412 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.models import FormKind
+
+from . import services
+from .diff import diff_snapshots
+from .forms import IndicatorFormSet, NewFormMetaForm, QueueFilterForm, header_form_class
+from .models import Action, FiscalYear, FormEvent, PerformanceForm, Status, User
+from .permissions import can_create, can_edit, can_review, can_submit, can_withdraw, get_form_or_404
+from .tables import indicator_table
+
+FORMSET_PREFIX = "ind"
+
+
+def _warnings_by_row(found) -> dict[int, list]:
+    by_row: dict[int, list] = {}
+    for warning in found:
+        if warning.row is not None:
+            by_row.setdefault(warning.row, []).append(warning)
+    return by_row
+
+
+def _summary(found) -> dict[str, int]:
+    return {severity: sum(1 for w in found if w.severity == severity) for severity in ("error", "warning", "info")}
+
+
+def _checked_table(perf_form: PerformanceForm) -> dict:
+    """The official table with each row's warnings, and the summary: what both read-only pages show."""
+    rows = list(perf_form.indicators.all())
+    found = services.form_warnings(perf_form, rows)
+    return {"table": indicator_table(rows, _warnings_by_row(found)), "warnings": found, "summary": _summary(found)}
+
+
+def _initial_rows(perf_form: PerformanceForm) -> list[dict]:
+    return [
+        {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value, "position": i}
+        for i, r in enumerate(perf_form.indicators.all())
+    ]
+
+
+def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> list[dict]:
+    """Row forms grouped as on paper: 一级 sections, 二级 groups, rows by position.
+
+    Groups come from the framework, so an empty 二级 still offers "add a row";
+    rows under names the framework does not know get groups of their own.
+    """
+    sections: dict[str, dict[str, list]] = {}
+    for level1, children in framework.tree():
+        sections[level1.name] = {child.name: [] for child in children}
+    for form in formset.forms:
+        level1 = form["level1"].value() or ""
+        level2 = form["level2"].value() or ""
+        sections.setdefault(level1, {}).setdefault(level2, []).append(form)
+        row_id = form["id"].value()
+        form.row_warnings = warnings_by_id.get(int(row_id), []) if str(row_id or "").isdigit() else []
+
+    def position(form):
+        value = form["position"].value()
+        return int(value) if str(value or "").lstrip("-").isdigit() else 10**6
+
+    return [
+        {
+            "level1": level1,
+            "groups": [{"level2": level2, "forms": sorted(forms, key=position)} for level2, forms in groups.items()],
+        }
+        for level1, groups in sections.items()
+    ]
+
+
+def _editor_context(perf_form, framework, header_form, formset, **extra):
+    rows = list(perf_form.indicators.all()) if perf_form.pk else []
+    found = services.form_warnings(perf_form, rows) if perf_form.pk else []
+    warnings_by_id = {rows[i].pk: items for i, items in _warnings_by_row(found).items() if i < len(rows)}
+    open_return = _open_return(perf_form, _timeline(perf_form)) if perf_form.pk else None
+    comments = {c.indicator_id: c.comment for c in open_return.row_comments.all()} if open_return else {}
+    for form in formset.forms:
+        row_id = str(form["id"].value() or "")
+        form.row_comment = comments.get(int(row_id)) if row_id.isdigit() else None
+    return {
+        "open_return": open_return,
+        "perf_form": perf_form,
+        "header_form": header_form,
+        "formset": formset,
+        "sections": _editor_sections(framework, formset, warnings_by_id),
+        "framework": framework,
+        "warnings": found,
+        "summary": _summary(found),
+        **extra,
+    }
+
+
+def _row_inputs(formset) -> list[services.RowInput]:
+    return [
+        services.RowInput(
+            id=form.cleaned_data.get("id"),
+            level1=form.cleaned_data["level1"],
+            level2=form.cleaned_data["level2"],
+            level3=form.cleaned_data["level3"],
+            value=form.cleaned_data["value"],
+        )
+        for form in formset.rows()
+    ]
+
+
+@login_required
+def my_forms(request):
+    last_return = FormEvent.objects.filter(perf_form=OuterRef("pk"), action=Action.RETURN).order_by(
+        "-created_at", "-pk"
+    )
+    forms_qs = (
+        PerformanceForm.objects.visible_to(request.user)
+        .select_related("unit", "year")
+        .annotate(return_reason=Subquery(last_return.values("reason")[:1]))
+        .order_by("-year__year", "unit__name", "project_name")
+    )
+    years = FiscalYear.objects.filter(perf_forms__in=forms_qs).distinct().order_by("-year")
+    selected = request.GET.get("year", "")
+    if selected.isdigit():
+        forms_qs = forms_qs.filter(year__year=int(selected))
+    return render(
+        request,
+        "projects/my_forms.html",
+        {
+            "perf_forms": forms_qs,
+            "years": years,
+            "selected_year": selected,
+            "can_create": can_create(request.user),
+            "can_create_department": can_create(request.user, FormKind.DEPARTMENT),
+        },
+    )
+
+
+@login_required
+def create_form(request):
+    kind = request.GET.get("kind", FormKind.PROJECT)
+    if kind not in FormKind.values or not can_create(request.user, kind):
+        raise PermissionDenied(_("您不能新建这类绩效目标表。"))
+    open_years = FiscalYear.objects.filter(is_open=True)
+    chosen = request.GET.get("year", "")
+    default_year = (open_years.filter(pk=chosen).first() if chosen.isdigit() else None) or open_years.first()
+    meta_form = NewFormMetaForm(request.POST or None, initial={"year": default_year})
+    year = meta_form.cleaned_data["year"] if meta_form.is_bound and meta_form.is_valid() else default_year
+    framework = year.framework_for(kind) if year else None
+    if framework is None:
+        messages.error(request, _("当前没有开放填报的年度（或该年度未配置指标体系），请联系管理员。"))
+        return redirect("projects:my_forms")
+    perf_form = PerformanceForm(kind=kind, unit=request.user.organization, year=year, framework=framework)
+    header_form = header_form_class(kind)(request.POST or None, instance=perf_form)
+    formset = IndicatorFormSet(request.POST or None, prefix=FORMSET_PREFIX)
+    if request.method == "POST" and meta_form.is_valid() and header_form.is_valid() and formset.is_valid():
+        try:
+            created = services.create_form(
+                by=request.user, year=year, kind=kind, values=header_form.cleaned_data, rows=_row_inputs(formset)
+            )
+        except services.DuplicateFormError as exc:
+            messages.error(request, str(exc))
+            if "project_name" in header_form.fields:
+                header_form.add_error("project_name", str(exc))
+        else:
+            messages.success(request, _("已保存草稿。"))
+            return redirect("projects:edit", pk=created.pk)
+    elif request.method == "POST":
+        messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
+    context = _editor_context(perf_form, framework, header_form, formset, meta_form=meta_form)
+    return render(request, "projects/edit.html", context)
+
+
+def _submit_after_save(request, perf_form):
+    try:
+        services.submit(perf_form=perf_form, by=request.user)
+    except services.TransitionError as exc:
+        messages.warning(request, _("草稿已保存，但没有提交：%(reason)s") % {"reason": exc})
+        return redirect("projects:edit", pk=perf_form.pk)
+    messages.success(request, _("已保存并提交审核。"))
+    return redirect(perf_form)
+
+
+@login_required
+def edit_form(request, pk):
+    perf_form = get_form_or_404(request.user, pk, for_edit=True)
+    if not perf_form.is_editable:
+        messages.error(
+            request, _("这张表当前的状态（%(status)s）不允许修改。") % {"status": perf_form.get_status_display()}
+        )
+        return redirect(perf_form)
+    framework = perf_form.framework
+    conflict_version = None
+    if request.method == "POST":
+        header_form = header_form_class(perf_form.kind)(request.POST, instance=perf_form)
+        formset = IndicatorFormSet(request.POST, prefix=FORMSET_PREFIX)
+        expected = request.POST.get("version_override") or request.POST.get("version", "")
+        if header_form.is_valid() and formset.is_valid() and expected.isdigit():
+            try:
+                services.save_form(
+                    perf_form=perf_form,
+                    by=request.user,
+                    values=header_form.cleaned_data,
+                    rows=_row_inputs(formset),
+                    expected_version=int(expected),
+                )
+            except services.ConcurrentEditError as exc:
+                conflict_version = exc.current_version
+                messages.error(request, str(exc))
+            except services.DuplicateFormError as exc:
+                messages.error(request, str(exc))
+                if "project_name" in header_form.fields:
+                    header_form.add_error("project_name", str(exc))
+            except services.NotEditableError as exc:
+                messages.error(request, str(exc))
+                return redirect(perf_form)
+            else:
+                if request.POST.get("and_submit"):
+                    return _submit_after_save(request, perf_form)
+                messages.success(request, _("已保存草稿。"))
+                return redirect("projects:edit", pk=perf_form.pk)
+        else:
+            messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
+        posted_version = request.POST.get("version", "")
+        version = int(posted_version) if posted_version.isdigit() else perf_form.version
+    else:
+        header_form = header_form_class(perf_form.kind)(instance=perf_form)
+        formset = IndicatorFormSet(initial=_initial_rows(perf_form), prefix=FORMSET_PREFIX)
+        version = perf_form.version
+    context = _editor_context(
+        perf_form, framework, header_form, formset, version=version, conflict_version=conflict_version
+    )
+    return render(request, "projects/edit.html", context)
+
+
+@login_required
+def detail(request, pk):
+    perf_form = get_form_or_404(request.user, pk)
+    events = _timeline(perf_form)
+    open_return = _open_return(perf_form, events)
+    comments = {c.indicator_id: c.comment for c in open_return.row_comments.all()} if open_return else {}
+    checked = _checked_table(perf_form)
+    for item in checked["table"]:
+        item.comment = comments.get(item.row.pk)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            **checked,
+            "perf_form": perf_form,
+            "events": events,
+            "open_return": open_return,
+            "can_edit": can_edit(request.user, perf_form),
+            "can_submit": can_submit(request.user, perf_form),
+            "can_withdraw": can_withdraw(request.user, perf_form),
+            "can_review": can_review(request.user, perf_form),
+        },
+    )
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+QUEUE_SORTS = {
+    "submitted": ("submitted_at",),
+    "-submitted": ("-submitted_at",),
+    "budget": ("budget",),
+    "-budget": ("-budget",),
+    "warnings": ("warning_count", "error_count"),
+    "-warnings": ("-error_count", "-warning_count"),
+}
+QUEUE_PAGE_SIZE = 50
+
+
+@login_required
+def queue(request):
+    """The reviewer's queue: what awaits this user first, then everything else in scope."""
+    user = request.user
+    filters = QueueFilterForm(request.GET or None, user=user)
+    forms_qs = (
+        PerformanceForm.objects.visible_to(user)
+        .select_related("unit__parent", "year")
+        .annotate(
+            awaiting_me=Case(
+                When(pk__in=PerformanceForm.objects.awaiting(user).values("pk"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            budget=Coalesce("current_budget", "fund_total"),
+        )
+    )
+    forms_qs = filters.apply(forms_qs)
+    sort = request.GET.get("sort", "")
+    order = QUEUE_SORTS.get(sort, ("-submitted_at",))
+    forms_qs = forms_qs.order_by("-awaiting_me", *order, "pk")
+    page = Paginator(forms_qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/queue.html",
+        {"filters": filters, "page": page, "sort": sort, "query": query.urlencode()},
+    )
+
+
+def _timeline(perf_form):
+    return list(perf_form.events.prefetch_related("row_comments").order_by("created_at", "pk"))
+
+
+def _open_return(perf_form, events):
+    """The return whose reason and row comments the unit must see (until it resubmits)."""
+    if perf_form.status != Status.RETURNED:
+        return None
+    returns = [e for e in events if e.action == Action.RETURN]
+    return returns[-1] if returns else None
+
+
+def _diff_for(perf_form):
+    """Diff of the latest submission against the one before it (None on a first submission)."""
+    latest_two = list(perf_form.submissions.order_by("-number")[:2])
+    if len(latest_two) < 2:
+        return None
+    return diff_snapshots(latest_two[1].data, latest_two[0].data)
+
+
+@login_required
+def review(request, pk):
+    perf_form = get_form_or_404(request.user, pk)
+    return render(
+        request,
+        "projects/review.html",
+        {
+            **_checked_table(perf_form),
+            "perf_form": perf_form,
+            "events": _timeline(perf_form),
+            "diff": _diff_for(perf_form),
+            "has_previous": perf_form.submissions.count() > 1,
+            "can_review": can_review(request.user, perf_form),
+        },
+    )
+
+
+def _require_reviewer(user) -> None:
+    """Fillers never approve or return; scope and state are the service's to check."""
+    if not (user.is_admin or user.role in (User.Role.DEPT_REVIEWER, User.Role.FINANCE_REVIEWER)):
+        raise PermissionDenied(_("只有审核人可以审核绩效目标表。"))
+
+
+@require_POST
+@login_required
+def submit(request, pk):
+    perf_form = get_form_or_404(request.user, pk, for_edit=True)
+    try:
+        services.submit(perf_form=perf_form, by=request.user)
+    except services.SubmitBlocked as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:edit", pk=pk) if perf_form.is_editable else redirect(perf_form)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已提交审核。"))
+    return redirect(perf_form)
+
+
+@require_POST
+@login_required
+def withdraw(request, pk):
+    perf_form = get_form_or_404(request.user, pk, for_edit=True)
+    try:
+        services.withdraw(perf_form=perf_form, by=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已撤回，表格回到草稿状态，可以继续修改。"))
+    return redirect(perf_form)
+
+
+@require_POST
+@login_required
+def approve(request, pk):
+    perf_form = get_form_or_404(request.user, pk)
+    _require_reviewer(request.user)
+    try:
+        services.approve(perf_form=perf_form, by=request.user, comment=request.POST.get("comment", ""))
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已审核通过。"))
+    return redirect("projects:review", pk=pk)
+
+
+@require_POST
+@login_required
+def return_view(request, pk):
+    perf_form = get_form_or_404(request.user, pk)
+    _require_reviewer(request.user)
+    row_comments = {}
+    for key, text in request.POST.items():
+        if key.startswith("comment-") and key[8:].isdigit():
+            row_comments[int(key[8:])] = text
+    try:
+        services.return_form(
+            perf_form=perf_form, by=request.user, reason=request.POST.get("reason", ""), row_comments=row_comments
+        )
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已退回填报单位。"))
+    return redirect("projects:review", pk=pk)

@@ -1,0 +1,107 @@
+"""Every URL that takes a form id, against every persona that must get nothing."""
+
+import pytest
+from django.urls import reverse
+
+from projects import services
+from projects.models import PerformanceForm
+
+from .helpers import post_data
+
+pytestmark = pytest.mark.django_db
+
+FORM_URLS = [
+    "projects:detail",
+    "projects:edit",
+    "projects:review",
+    "projects:submit",
+    "projects:withdraw",
+    "projects:approve",
+    "projects:return",
+    "projects:excel_download",
+    "projects:excel_upload",
+    "projects:excel_upload_confirm",
+]
+READ_URLS = ["projects:detail", "projects:edit", "projects:review", "projects:excel_download", "projects:excel_upload"]
+OUTSIDERS = ["outsider", "other_dept_reviewer", "other_finance_reviewer"]
+
+
+def fingerprint(perf_form):
+    perf_form.refresh_from_db()
+    return (perf_form.status, perf_form.version, perf_form.overview, perf_form.events.count())
+
+
+@pytest.fixture
+def submitted_form(ready_form, filler):
+    services.submit(perf_form=ready_form, by=filler)
+    return ready_form
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+@pytest.mark.parametrize("name", READ_URLS)
+def test_outsider_read_is_404(request, client, submitted_form, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(name, args=[submitted_form.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+@pytest.mark.parametrize("name", FORM_URLS)
+def test_outsider_post_changes_nothing(request, client, submitted_form, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    before = fingerprint(submitted_form)
+    data = post_data([], version=submitted_form.version)
+    data["reason"] = "外单位的人试图退回这张表。"
+    response = client.post(reverse(name, args=[submitted_form.pk]), data)
+    assert response.status_code in (403, 404)
+    assert fingerprint(submitted_form) == before
+
+
+@pytest.mark.parametrize("persona", ["dept_reviewer", "finance_reviewer"])
+@pytest.mark.parametrize("name", FORM_URLS)
+def test_reviewer_cannot_see_or_touch_draft(request, client, ready_form, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    before = fingerprint(ready_form)
+    assert client.get(reverse(name, args=[ready_form.pk])).status_code in (404, 405)
+    response = client.post(
+        reverse(name, args=[ready_form.pk]), dict(post_data([], version=1), reason="草稿不该被看到。")
+    )
+    assert response.status_code in (403, 404)
+    assert fingerprint(ready_form) == before
+
+
+@pytest.mark.parametrize("name", FORM_URLS)
+def test_anonymous_redirected_to_login(client, perf_form, name):
+    response = client.post(reverse(name, args=[perf_form.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", READ_URLS)
+def test_own_unit_can_open(filler_client, perf_form, name):
+    assert filler_client.get(reverse(name, args=[perf_form.pk])).status_code == 200
+
+
+def test_missing_form_is_404(filler_client, db):
+    assert filler_client.get(reverse("projects:detail", args=[999999])).status_code == 404
+
+
+def test_every_form_url_is_covered():
+    """A new URL taking a form id must be added to FORM_URLS (and so to the access tests)."""
+    from projects.urls import urlpatterns
+
+    with_pk = {f"projects:{p.name}" for p in urlpatterns if "<int:pk>" in str(p.pattern)}
+    assert with_pk == set(FORM_URLS)
+
+
+def test_create_refused_for_user_without_unit(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="nobody", organization=None)
+    client.force_login(user)
+    assert client.get(reverse("projects:create")).status_code == 403
+    assert not PerformanceForm.objects.exists()
+
+
+def test_create_refused_for_reviewer(client, dept_reviewer):
+    client.force_login(dept_reviewer)
+    assert client.get(reverse("projects:create")).status_code == 403

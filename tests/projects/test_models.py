@@ -1,0 +1,91 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from indicators.models import Indicator
+from projects.models import Organization, PerformanceForm
+from tests.factories import IndicatorFactory, OrganizationFactory, PerformanceFormFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_form_same_name_same_unit_same_year_rejected(perf_form):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PerformanceFormFactory(unit=perf_form.unit, year=perf_form.year, project_name=perf_form.project_name)
+
+
+def test_form_same_name_other_unit_allowed(perf_form, unit_b):
+    other = PerformanceFormFactory(unit=unit_b, year=perf_form.year, project_name=perf_form.project_name)
+    assert other.pk != perf_form.pk
+
+
+def test_form_end_before_start_rejected_by_database(perf_form):
+    perf_form.planned_start = date(2020, 6, 1)
+    perf_form.planned_end = date(2020, 1, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        perf_form.save()
+
+
+def test_form_negative_money_rejected_by_database(perf_form):
+    perf_form.total_budget = Decimal("-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        perf_form.save()
+
+
+def test_form_money_round_trips_exactly(perf_form):
+    perf_form.total_budget = Decimal("1530000.01")
+    perf_form.prev_budget = None
+    perf_form.save()
+    stored = PerformanceForm.objects.get(pk=perf_form.pk)
+    assert stored.total_budget == Decimal("1530000.01")
+    assert stored.prev_budget is None
+
+
+def test_indicators_deleted_with_form(perf_form):
+    row = IndicatorFactory(perf_form=perf_form)
+    perf_form.delete()
+    assert not Indicator.objects.filter(pk=row.pk).exists()
+
+
+def test_organization_unit_without_department_invalid(db):
+    unit = Organization(name="孤立单位", kind=Organization.Kind.UNIT)
+    with pytest.raises(ValidationError):
+        unit.full_clean()
+
+
+def test_organization_department_of_unit_is_parent(unit_a, department):
+    assert unit_a.department == department
+    assert department.department == department
+
+
+def test_framework_tree_in_order(year):
+    tree = year.project_framework.tree()
+    assert [level1.name for level1, _children in tree] == ["投入与管理", "产出目标", "效果目标", "影响力目标"]
+    assert [child.name for child in tree[1][1]] == ["数量", "质量", "时效", "成本"]
+
+
+def test_organization_name_unique(department):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(name=department.name, kind=Organization.Kind.DEPARTMENT)
+
+
+def test_factory_unit_default_parent_is_department(db):
+    assert OrganizationFactory().parent.kind == Organization.Kind.DEPARTMENT
+
+
+@pytest.mark.parametrize(
+    ("value", "low"),
+    [
+        ("=0.1234567%", Decimal("0.123457")),
+        ("=" + "9" * 30 + "个", None),
+        ("=50家", Decimal("50")),
+    ],
+)
+def test_parsed_target_fits_the_column(perf_form, value, low):
+    from projects import services
+
+    services.write_content(perf_form, {}, [services.RowInput("产出目标", "数量", "指标", value)])
+    assert perf_form.indicators.get().target_low == low
