@@ -2,25 +2,48 @@ from django.db import models
 from django.db.models import Q
 
 
+def _review_scope(user) -> Q | None:
+    """Forms a reviewer's role covers (whatever their status); None when the role covers none."""
+    if user.role == "dept_reviewer" and user.organization_id:
+        # Units under the department, and the department's own forms.
+        return Q(unit__parent_id=user.organization_id) | Q(unit_id=user.organization_id)
+    if user.role == "finance_reviewer":
+        departments = user.assigned_departments.values("pk")
+        return Q(unit__parent__in=departments) | Q(unit__in=departments)
+    return None
+
+
+def _is_admin(user) -> bool:
+    return user.is_superuser or user.role == "admin"
+
+
+def awaiting_statuses(user) -> tuple[str, ...]:
+    """The statuses in which a form in the user's scope waits for this user's decision."""
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    if _is_admin(user):
+        return ("submitted", "dept_approved")
+    if user.role == "dept_reviewer":
+        return ("submitted",)
+    if user.role == "finance_reviewer":
+        return ("dept_approved",)
+    return ()
+
+
 class PerformanceFormQuerySet(models.QuerySet):
     """The one place that decides which forms a user may see."""
 
     def visible_to(self, user):
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.role == "admin":
+        if _is_admin(user):
             return self.all()
         if user.organization_id is None:
             return self.none()
         if user.role == "filler":
             return self.filter(unit_id=user.organization_id)
-        if user.role == "dept_reviewer":
-            # Units under the department, and the department's own forms.
-            return self.filter(Q(unit__parent_id=user.organization_id) | Q(unit_id=user.organization_id)).submitted()
-        if user.role == "finance_reviewer":
-            departments = user.assigned_departments.values("pk")
-            return self.filter(Q(unit__parent__in=departments) | Q(unit__in=departments)).submitted()
-        return self.none()
+        scope = _review_scope(user)
+        return self.none() if scope is None else self.filter(scope).submitted()
 
     def submitted(self):
         """Forms that have reached a reviewer at least once.
@@ -38,15 +61,27 @@ class PerformanceFormQuerySet(models.QuerySet):
 
     def awaiting(self, user):
         """Forms whose next step is this user's decision."""
+        statuses = awaiting_statuses(user)
+        if not statuses:
+            return self.none()
+        if _is_admin(user):
+            return self.filter(status__in=statuses)
+        scope = _review_scope(user)
+        return self.none() if scope is None else self.filter(scope, status__in=statuses)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def in_scope_of(self, user):
+        """Departments and units whose forms the user may see, read off the organization tree."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.role == "admin":
-            return self.filter(status__in=["submitted", "dept_approved"])
+        if _is_admin(user):
+            return self.exclude(kind="finance")
+        if user.role == "filler":
+            return self.filter(pk=user.organization_id)
         if user.role == "dept_reviewer" and user.organization_id:
-            return self.filter(
-                Q(unit__parent_id=user.organization_id) | Q(unit_id=user.organization_id), status="submitted"
-            )
+            return self.filter(Q(parent_id=user.organization_id) | Q(pk=user.organization_id))
         if user.role == "finance_reviewer":
             departments = user.assigned_departments.values("pk")
-            return self.filter(Q(unit__parent__in=departments) | Q(unit__in=departments), status="dept_approved")
+            return self.filter(Q(parent__in=departments) | Q(pk__in=departments))
         return self.none()

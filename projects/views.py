@@ -13,8 +13,9 @@ from indicators.models import FormKind
 from . import services
 from .diff import diff_snapshots
 from .forms import IndicatorFormSet, NewFormMetaForm, QueueFilterForm, header_form_class
-from .models import Action, FiscalYear, FormEvent, PerformanceForm, Status, User
+from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, PerformanceForm, Status, User
 from .permissions import can_create, can_edit, can_review, can_submit, can_withdraw, get_form_or_404
+from .querysets import awaiting_statuses
 from .tables import indicator_table
 
 FORMSET_PREFIX = "ind"
@@ -283,9 +284,11 @@ def queue(request):
     forms_qs = (
         PerformanceForm.objects.visible_to(user)
         .select_related("unit__parent", "year")
+        .defer(*LONG_TEXT_FIELDS)
         .annotate(
+            # Every row here is in the user's scope already, so awaiting is a matter of status.
             awaiting_me=Case(
-                When(pk__in=PerformanceForm.objects.awaiting(user).values("pk"), then=Value(True)),
+                When(status__in=awaiting_statuses(user), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -296,7 +299,11 @@ def queue(request):
     sort = request.GET.get("sort", "")
     order = QUEUE_SORTS.get(sort, ("-submitted_at",))
     forms_qs = forms_qs.order_by("-awaiting_me", *order, "pk")
-    page = Paginator(forms_qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Count and order the ids first (an index-only scan of perf_form_queue_idx), then load
+    # the page's rows by id: sorting thousands of whole rows cost more than the rest of the page.
+    page = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = forms_qs.in_bulk(list(page))
+    page.object_list = [rows[pk] for pk in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

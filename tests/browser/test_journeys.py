@@ -1,7 +1,10 @@
 """The five journeys of issue 8, as a person would do them in a real browser."""
 
 import re
+import zipfile
+from io import BytesIO
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -156,6 +159,47 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
         "dept_approve",
         "approve",
     ]
+
+    # 4. An admin downloads the official layout and the bulk export of the filtered queue.
+    admin = new_page("admin")
+    admin.goto(f"{live_server.url}/forms/{perf_form.pk}/")
+    official = downloaded_workbook(admin, "a:has-text('下载 Excel')")
+    cells = sheet_texts(official.active)
+    assert {"财政项目支出绩效目标表", "建筑工地扬尘专项检查", "抽查工地数", "=40个"} <= cells
+
+    admin.click("text=审核队列")
+    admin.select_option("#id_status", "approved")
+    admin.click("button:has-text('筛选')")
+    expect(admin.locator("tr.queue-row")).to_have_count(1)
+    admin.click("button:has-text('导出 Excel')")
+    link = admin.locator("#export-download a")
+    expect(link).to_be_visible(timeout=30_000)
+    shot(admin, "09-admin-export")
+    export = downloaded_workbook(admin, "#export-download a")
+    assert export.sheetnames == ["项目", "指标"]
+    projects = [row for row in export["项目"].iter_rows(min_row=2, values_only=True)]
+    assert len(projects) == 1
+    assert "建筑工地扬尘专项检查" in projects[0] and "已批复" in projects[0]
+    indicators = [row for row in export["指标"].iter_rows(min_row=2, values_only=True)]
+    assert len(indicators) == 6
+    assert any("抽查工地数" in row and "=40个" in row for row in indicators)
+
+
+def downloaded_workbook(page, selector: str):
+    """Click a download link; the file must open with openpyxl and hold no formula."""
+    with page.expect_download() as info:
+        page.click(selector)
+    content = open(info.value.path(), "rb").read()
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = archive.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, name
+    return openpyxl.load_workbook(BytesIO(content))
+
+
+def sheet_texts(sheet) -> set[str]:
+    return {cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
 
 
 def test_keyboard_entry_and_accessibility(new_page, live_server):
