@@ -93,6 +93,7 @@ _UNIT = re.compile(r"(?:[^\W\d_]|[%‰/·°()]|(?<=m)[23])*")
 MAX_UNIT_LENGTH = 10
 
 _TRAILING_PUNCTUATION = "。.,;:!?、"
+_UNIT_REMARK = re.compile(r"\([^\W\d_]+\)$")
 
 
 def normalize(text: str | None) -> str:
@@ -131,6 +132,8 @@ def parse_target(text: str | None) -> Target:
         op_written = bool(op or suffix)
         op = op or (_SUFFIX_OPS[suffix[1]] if suffix else "=")
 
+    # A remark in brackets after the unit is not part of it: "≥95%（含）", "≤30万元（含税）".
+    unit = _UNIT_REMARK.sub("", unit)
     if not _is_unit(unit) or _is_time_point(low, high, unit):
         return qualitative
     return Target(raw, QUANTITATIVE, op, low, high, unit, op_written)

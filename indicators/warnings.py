@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     # a 三级 name with one of these measures a change, which may exceed 100%
     "growth_words": ["增长", "提升", "提高"],
     "percent_units": ["%", "‰", "个百分点"],
+    # names ending in 率 that measure something other than a share
+    "rate_exceptions": ["频率", "效率"],
     "money_units": {"元": 1, "万元": 10000, "亿元": 100000000},
 }
 
@@ -216,6 +218,19 @@ def _category(name: str) -> str:
     return re.sub(r"(指标|目标)$", "", normalize(name))
 
 
+def _name_unit(row: "Row") -> str:
+    """A unit the 三级 name states in brackets at its end: "合格率（%）" -> "%"; "" if none."""
+    match = re.search(r"\(([^()]+)\)$", row.name)
+    return match[1] if match else ""
+
+
+def _wan(amount: Decimal) -> str:
+    """Department forms speak 万元: 5606100 -> "560.61"; more places only when there are any."""
+    text = f"{amount / 10000:,.6f}".rstrip("0")
+    whole, _dot, places = text.partition(".")
+    return f"{whole}.{places.ljust(2, '0')}"
+
+
 def _yuan(amount: Decimal) -> str:
     """5606100.00 -> "5,606,100"; cents only when there are any."""
     return f"{amount:,.2f}".removesuffix(".00")
@@ -274,7 +289,7 @@ def op_missing(row: Row, ctx: Context) -> str | None:
 
 @row_rule("unit_missing", WARNING)
 def unit_missing(row: Row, ctx: Context) -> str | None:
-    if row.target.kind != QUANTITATIVE or row.target.unit:
+    if row.target.kind != QUANTITATIVE or row.target.unit or _name_unit(row):
         return None
     return _("指标“%(name)s”的指标值“%(value)s”没有计量单位。请在数字后写上单位，如“家”“次”“%%”“万元”。") % {
         "name": row.label,
@@ -300,7 +315,8 @@ def percent_over_100(row: Row, ctx: Context) -> str | None:
 
 @row_rule("rate_not_percent", WARNING)
 def rate_not_percent(row: Row, ctx: Context) -> str | None:
-    if not re.sub(r"\([%‰]\)$", "", row.name).endswith("率"):
+    name = re.sub(r"\([%‰]\)$", "", row.name)
+    if not name.endswith("率") or any(name.endswith(word) for word in ctx.setting("rate_exceptions")):
         return None
     if row.target.kind == QUANTITATIVE and row.target.unit in ctx.setting("percent_units"):
         return None
@@ -376,6 +392,17 @@ def level2_unknown(row: Row, ctx: Context) -> str | None:
     return None
 
 
+@row_rule("level1_unknown", WARNING, judges_value=False)
+def level1_unknown(row: Row, ctx: Context) -> str | None:
+    framework = ctx.data.framework
+    if not framework or _category(row.data.level1) in {_category(name) for name in framework}:
+        return None
+    return _("一级指标“%(level1)s”不在本表的指标体系中。请从指标体系中选用：%(choices)s。") % {
+        "level1": row.data.level1.strip() or _("（空）"),
+        "choices": "、".join(framework),
+    }
+
+
 # Whole form
 
 
@@ -401,7 +428,8 @@ def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
 def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     fields = PROJECT_TEXT_FIELDS if ctx.data.kind == PROJECT else DEPARTMENT_TEXT_FIELDS
     for key, label in fields.items():
-        if not normalize(ctx.data.header.get(key)):
+        text = normalize(ctx.data.header.get(key))
+        if not text or _is_placeholder(text, ctx.config):  # "无", "/", "——" say nothing either
             yield key, _("“%(label)s”未填写。请补充该项内容。") % {"label": _(label)}
 
 
@@ -504,10 +532,10 @@ def budget_income_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
         yield (
             "fund_total",
             _(
-                "按收入性质分列的资金合计（%(parts)s元）与资金总额（%(total)s元）不符。"
+                "按收入性质分列的资金合计（%(parts)s万元）与资金总额（%(total)s万元）不符。"
                 "请核对一般公共预算、政府性基金拨款、纳入专户管理的非税收入拨款和其他资金。"
             )
-            % {"parts": _yuan(parts), "total": _yuan(total)},
+            % {"parts": _wan(parts), "total": _wan(total)},
         )
 
 
@@ -517,8 +545,11 @@ def budget_expense_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
     if total is not None and parts != total:
         yield (
             "fund_total",
-            _("按支出性质分列的资金合计（%(parts)s元）与资金总额（%(total)s元）不符。请核对基本支出和项目支出。")
-            % {"parts": _yuan(parts), "total": _yuan(total)},
+            _(
+                "按支出性质分列的资金合计（%(parts)s万元）与资金总额（%(total)s万元）不符。"
+                "请核对基本支出和项目支出。"
+            )
+            % {"parts": _wan(parts), "total": _wan(total)},
         )
 
 
@@ -538,8 +569,8 @@ def cost_exceeds_budget(ctx: Context) -> Iterator[tuple[str | None, str]]:
         yield (
             "fund_total",
             _(
-                "成本指标合计（%(costs)s元）超过年度预算资金总额（%(total)s元）。"
+                "成本指标合计（%(costs)s万元）超过年度预算资金总额（%(total)s万元）。"
                 "请核对各成本指标的金额和单位（元或万元）。"
             )
-            % {"costs": _yuan(costs), "total": _yuan(total)},
+            % {"costs": _wan(costs), "total": _wan(total)},
         )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind
 
-from .models import FiscalYear, Organization, PerformanceForm, Status
+from .models import DEPARTMENT_MONEY_FIELDS, FiscalYear, Organization, PerformanceForm, Status
 
 NARRATIVE_FIELDS = ["overview", "basis", "necessity", "safeguards", "implementation_plan", "goals"]
 PROJECT_BUDGET_FIELDS = ["total_budget", "current_budget", "prev_budget", "prev_executed"]
@@ -42,6 +42,9 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, str):
             value = value.translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
             value = re.sub(r"[,\s]", "", value)
+            # Trailing zeros after the point are not precision: "1530000.500" is fine.
+            if re.fullmatch(r"\d+\.\d*", value):
+                value = value.rstrip("0").removesuffix(".")
         try:
             return super().to_python(value)
         except InvalidOperation as exc:  # pragma: no cover - DecimalField already maps these
@@ -276,10 +279,13 @@ class WanYuanField(MoneyField):
     default_error_messages = {
         "invalid": _("请输入金额数字（单位：万元），例如 560.61。"),
         "max_decimal_places": _("以万元填写时最多保留六位小数（即精确到分）。"),
+        "max_digits": _("金额过大，请核对单位是否为万元。"),
+        "max_whole_digits": _("金额过大，请核对单位是否为万元。"),
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 17)
+        # Nine whole digits of 万元 are the thirteen of 元 that the column holds.
+        kwargs.setdefault("max_digits", 15)
         kwargs.setdefault("decimal_places", 6)
         super().__init__(**kwargs)
 
@@ -300,17 +306,6 @@ def format_wan(yuan: Decimal | None) -> str:
     text = f"{wan:f}"
     whole, _dot, frac = text.partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"
-
-
-DEPARTMENT_MONEY_FIELDS = [
-    "fund_total",
-    "fund_general",
-    "fund_gov_fund",
-    "fund_special_nontax",
-    "fund_other",
-    "expense_basic",
-    "expense_project",
-]
 
 
 class DepartmentHeaderForm(forms.ModelForm):

@@ -139,6 +139,16 @@ class Status(models.TextChoices):
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
+DEPARTMENT_MONEY_FIELDS = (
+    "fund_total",
+    "fund_general",
+    "fund_gov_fund",
+    "fund_special_nontax",
+    "fund_other",
+    "expense_basic",
+    "expense_project",
+)
+
 # The long texts of both kinds: lists leave them in the database.
 LONG_TEXT_FIELDS = (
     "overview",
@@ -266,6 +276,12 @@ class PerformanceForm(models.Model):
             models.CheckConstraint(
                 condition=Q(prev_executed__isnull=True) | Q(prev_executed__gte=0),
                 name="prev_executed_not_negative",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}), name=f"{name}_not_negative"
+                )
+                for name in DEPARTMENT_MONEY_FIELDS
             ),
         ]
 

@@ -29,6 +29,10 @@ SPEC_EXAMPLES = [
     ("≧95%", T, ">=", "95", None, "%", True),
     ("≤30.00元/月/平米", T, "<=", "30.00", None, "元/月/平米", True),
     ("≤371.29万元", T, "<=", "371.29", None, "万元", True),
+    # a remark in brackets after the unit is not part of the unit
+    ("≥95%（含）", T, ">=", "95", None, "%", True),
+    ("≤30万元(含税)", T, "<=", "30", None, "万元", True),
+    ("=3元/(人·月)", T, "=", "3", None, "元/(人·月)", True),
     ("≤1.5‰", T, "<=", "1.5", None, "‰", True),
     ("=1~2%", T, "range", "1", "2", "%", True),
     ("<=45天", T, "<=", "45", None, "天", True),

@@ -98,6 +98,7 @@ EXPECTED_SEVERITIES = {
     "duplicate_indicator": "warning",
     "name_too_long": "warning",
     "level2_unknown": "warning",
+    "level1_unknown": "warning",
     "level1_missing": "error",
     "output_quantity_missing": "warning",
     "text_missing": "error",
@@ -195,6 +196,8 @@ ROW_FIRES = [
     ("cost_op", "产出指标", "成本指标", "人员经费", ">=10万元"),
     ("cost_op", "成本指标", "经济成本", "设备购置费", ">5万元"),
     ("name_too_long", "效果目标", "社会效益", "通" * 51, ">=90%"),
+    ("rate_not_percent", "产出目标", "质量", "合格率（%）", "达标"),
+    ("rate_not_percent", "产出目标", "质量", "出勤率", "=20天"),
 ]
 
 ROW_QUIET = [
@@ -239,6 +242,14 @@ ROW_QUIET = [
     ("cost_op", "产出目标", "数量", "抽查企业数", ">=50家"),
     ("name_too_long", "效果目标", "社会效益", "通" * 50, ">=90%"),
     ("name_too_long", "效果目标", "社会效益", "通" * 45 + "     ", ">=90%"),
+    # a remark in brackets after the unit does not hide the %
+    ("rate_not_percent", "产出目标", "质量", "合格率", "≥95%（含）"),
+    # a frequency or an efficiency is not a share
+    ("rate_not_percent", "产出目标", "时效", "检查频率", "≥1次/月"),
+    ("rate_not_percent", "产出目标", "质量", "审批效率", "≤3个工作日"),
+    # the name states the unit: "合格率（%） ≥95" lacks only the % sign, which rate_not_percent asks for
+    ("unit_missing", "产出目标", "质量", "合格率（%）", "≥95"),
+    ("unit_missing", "产出目标", "数量", "培训人数（人）", "=200"),
 ]
 
 
@@ -306,6 +317,19 @@ def test_level2_unknown_stays_quiet(level1, level2, framework):
     assert "level2_unknown" not in row_codes(level1, level2, "群众满意度", ">=90%", framework=framework)
 
 
+@pytest.mark.parametrize("level1", ["不存在的一级", ""])
+def test_level1_unknown_fires(level1):
+    assert "level1_unknown" in row_codes(level1, "数量指标", "检查数", "=5个", framework=FRAMEWORK)
+
+
+@pytest.mark.parametrize(
+    ("level1", "framework"),
+    [("产出指标", FRAMEWORK), ("产出目标", FRAMEWORK), ("满意度 指标", FRAMEWORK), ("不存在的一级", {})],
+)
+def test_level1_unknown_stays_quiet(level1, framework):
+    assert "level1_unknown" not in row_codes(level1, "数量指标", "检查数", "=5个", framework=framework)
+
+
 def test_level2_unknown_message_lists_choices():
     data = project_form(rows=[RowData("产出指标", "时效", "x", "及时")], framework=FRAMEWORK)
     [warning] = [w for w in check_form(data) if w.code == "level2_unknown"]
@@ -363,7 +387,7 @@ PROJECT_TEXT = [
 
 
 @pytest.mark.parametrize(("key", "label"), PROJECT_TEXT)
-@pytest.mark.parametrize("empty", ["", "  \n ", None])
+@pytest.mark.parametrize("empty", ["", "  \n ", None, "无", "/", "——"])
 def test_text_missing_fires_on_project(key, label, empty):
     [warning] = [w for w in check_form(project_form(header={key: empty})) if w.code == "text_missing"]
     assert warning.field == key and warning.row is None
@@ -586,10 +610,10 @@ def test_cost_exceeds_budget_stays_quiet(extra):
     assert "cost_exceeds_budget" not in form_codes(department_form(rows=rows))
 
 
-def test_cost_exceeds_budget_message_converts_to_yuan():
+def test_cost_exceeds_budget_message_in_wan_yuan_as_on_paper():
     rows = [QUANTITY_ROW, *HENGDONG_COSTS, RowData("产出指标", "成本指标", "差旅费", "≤1万元")]
     [warning] = [w for w in check_form(department_form(rows=rows)) if w.code == "cost_exceeds_budget"]
-    assert "5,616,100元" in warning.message and "5,606,100元" in warning.message
+    assert "561.61万元" in warning.message and "560.61万元" in warning.message
 
 
 def test_cost_op_message_suggests_the_ceiling():

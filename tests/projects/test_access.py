@@ -105,3 +105,80 @@ def test_create_refused_for_user_without_unit(client, db):
 def test_create_refused_for_reviewer(client, dept_reviewer):
     client.force_login(dept_reviewer)
     assert client.get(reverse("projects:create")).status_code == 403
+
+
+# In scope, wrong role or wrong step: every acting URL, every persona, every state after drafting.
+
+ACTING_URLS = [
+    "projects:edit",
+    "projects:submit",
+    "projects:withdraw",
+    "projects:approve",
+    "projects:return",
+    "projects:excel_upload",
+    "projects:excel_upload_confirm",
+]
+STATES = ["submitted", "dept_approved", "returned", "approved"]
+PERSONAS = ["filler", "dept_reviewer", "finance_reviewer", "admin_user"]
+# What each persona may do to its own scope's form in each state; everything else must change nothing.
+ALLOWED = {
+    ("filler", "submitted", "projects:withdraw"),
+    ("filler", "returned", "projects:edit"),
+    ("filler", "returned", "projects:submit"),
+    ("filler", "returned", "projects:excel_upload"),
+    ("dept_reviewer", "submitted", "projects:approve"),
+    ("dept_reviewer", "submitted", "projects:return"),
+    ("finance_reviewer", "dept_approved", "projects:approve"),
+    ("finance_reviewer", "dept_approved", "projects:return"),
+    ("admin_user", "submitted", "projects:approve"),
+    ("admin_user", "submitted", "projects:return"),
+    ("admin_user", "dept_approved", "projects:approve"),
+    ("admin_user", "dept_approved", "projects:return"),
+}
+
+
+def form_in_state(perf_form, state, *, filler, dept_reviewer, finance_reviewer):
+    services.submit(perf_form=perf_form, by=filler)
+    if state in ("dept_approved", "approved"):
+        services.approve(perf_form=perf_form, by=dept_reviewer)
+    if state == "approved":
+        services.approve(perf_form=perf_form, by=finance_reviewer)
+    if state == "returned":
+        services.return_form(perf_form=perf_form, by=dept_reviewer, reason="请补充说明后重新提交。")
+    perf_form.refresh_from_db()
+    assert perf_form.status == state
+    return perf_form
+
+
+REFUSED = [
+    (persona, state, name)
+    for persona in PERSONAS
+    for state in STATES
+    for name in ACTING_URLS
+    if (persona, state, name) not in ALLOWED
+]
+
+
+@pytest.mark.parametrize(("persona", "state", "name"), REFUSED)
+def test_wrong_role_or_step_in_scope_changes_nothing(
+    request, client, ready_form, filler, dept_reviewer, finance_reviewer, persona, state, name
+):
+    perf_form = form_in_state(
+        ready_form, state, filler=filler, dept_reviewer=dept_reviewer, finance_reviewer=finance_reviewer
+    )
+    client.force_login(request.getfixturevalue(persona))
+    before = fingerprint(perf_form)
+    rows = [
+        {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": "=999个"}
+        for r in perf_form.indicators.all()
+    ]
+    data = post_data(rows, version=perf_form.version, initial_forms=len(rows))
+    data.update(overview="越权修改的概况", reason="越权的人试图退回这张表。")
+    response = client.post(reverse(name, args=[perf_form.pk]), data)
+    assert response.status_code in (302, 403, 404, 409)
+    if response.status_code == 302:
+        # A refusal by redirect must say why.
+        shown = [str(m) for m in response.wsgi_request._messages]
+        assert shown and not any("已审核通过" in m or "已退回填报单位" in m for m in shown)
+    assert fingerprint(perf_form) == before
+    assert not perf_form.indicators.filter(value="=999个").exists()
