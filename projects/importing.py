@@ -7,22 +7,26 @@ name: importing a file twice updates its drafts and never touches a form that
 is already in review or approved.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import DecimalField, F
 from django.utils.translation import gettext as _
 
 from indicators.frameworks import framework_vocabulary, load_frameworks
-from indicators.models import FormKind, IndicatorFramework
+from indicators.models import FormKind, Indicator, IndicatorFramework
 
 from .models import FiscalYear, Organization, PerformanceForm
 from .services import RowInput, write_content
-from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text
+from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
+
+logger = logging.getLogger(__name__)
 
 FINANCE_NAME = "财政局"
 # Where a unit goes whose form names no department, until an admin re-parents it.
@@ -107,6 +111,16 @@ class ImportReport:
     @property
     def indicator_rows(self) -> int:
         return sum(len(f.indicators) for f in self.forms)
+
+    def to_json(self) -> list[dict]:
+        """The forms read, each with the reason the import gave when it did not write it."""
+        reasons = {o.number: o.reason for o in self.outcomes if o.reason}
+        forms = []
+        for parsed in self.forms:
+            data = parsed.to_json()
+            data["skipped_reason"] = data["skipped_reason"] or reasons.get(parsed.number)
+            forms.append(data)
+        return forms
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -203,6 +217,35 @@ def form_values(parsed: ParsedForm) -> dict:
     return values
 
 
+def _check_fits(parsed: ParsedForm, values: dict) -> None:
+    """Refuse, with a reason, what the columns cannot hold (PostgreSQL would raise an English DataError)."""
+
+    def check_text(model, field_name: str, text: str, label: str = "") -> None:
+        field = model._meta.get_field(field_name)
+        if field.max_length is not None and len(text) > field.max_length:
+            raise _Skip(
+                _("%(label)s超过%(limit)s个字：%(text)s")
+                % {"label": label or field.verbose_name, "limit": field.max_length, "text": shorten(text)}
+            )
+
+    for name, value in values.items():
+        field = PerformanceForm._meta.get_field(name)
+        if isinstance(value, str):
+            check_text(PerformanceForm, name, value)
+        elif isinstance(field, DecimalField) and value is not None:
+            if Decimal(value).adjusted() >= field.max_digits - field.decimal_places:
+                raise _Skip(_("%(label)s金额过大：%(amount)s") % {"label": field.verbose_name, "amount": value})
+    for name in (parsed.unit, parsed.department):
+        check_text(Organization, "name", name or "", _("单位名称"))
+    for number, row in enumerate(parsed.indicators, 1):
+        for field_name in ("level1", "level2", "level3", "value"):
+            label = _("第%(number)s行指标的%(field)s") % {
+                "number": number,
+                "field": Indicator._meta.get_field(field_name).verbose_name,
+            }
+            check_text(Indicator, field_name, row[field_name], label)
+
+
 # --- Database side ------------------------------------------------------------------
 
 
@@ -290,13 +333,14 @@ def _title(parsed: ParsedForm) -> str:
 
 def _store(parsed: ParsedForm) -> FormOutcome:
     values = form_values(parsed)
+    values["project_name"] = parsed.project or ""
+    _check_fits(parsed, values)
     fiscal_year = _fiscal_year(parsed.year)
     framework = fiscal_year.framework_for(parsed.kind)
     if framework is None:
         raise _Skip(_("%(year)s年度没有设置部门整体指标体系") % {"year": parsed.year})
     unit = _unit(parsed)
-    project_name = parsed.project or ""
-    values["project_name"] = project_name
+    project_name = values["project_name"]
     perf_form = (
         PerformanceForm.objects.select_for_update()
         .filter(year=fiscal_year, unit=unit, kind=parsed.kind, project_name=project_name)
@@ -338,6 +382,10 @@ def _import_form(parsed: ParsedForm) -> FormOutcome:
         message = "；".join(e.messages)
     except DatabaseError as e:
         message = _("无法保存：%(error)s") % {"error": e}
+    except Exception as e:
+        # A form no rule foresaw: it is reported and the other forms still import.
+        logger.exception("form %s could not be imported", parsed.number)
+        message = _("导入时出错（%(error)s），已跳过") % {"error": str(e) or type(e).__name__}
     else:
         return outcome
     reason = _("第%(number)s张表: %(reason)s") % {"number": parsed.number, "reason": message}

@@ -129,10 +129,16 @@ def _fit(number: Decimal | None) -> Decimal | None:
     """A parsed number as the column can hold it: six decimals at most; absurdly large ones dropped."""
     if number is None:
         return None
+    # adjusted() is the exponent of the leading digit: it counts the whole digits
+    # without converting to int, which Python refuses beyond 4300 digits. Checked
+    # before quantize too, which raises when the result exceeds Decimal's precision.
+    whole_digits = TARGET_DIGITS.max_digits - TARGET_DIGITS.decimal_places
+    if number.adjusted() >= whole_digits:
+        return None
     places = Decimal(1).scaleb(-TARGET_DIGITS.decimal_places)
     fitted = number.quantize(places, rounding=ROUND_HALF_UP) if number.as_tuple().exponent < -6 else number
-    whole_digits = len(str(abs(int(fitted))))
-    return fitted if whole_digits <= TARGET_DIGITS.max_digits - TARGET_DIGITS.decimal_places else None
+    # Rounding may carry into one more digit (999…9.9999999).
+    return fitted if fitted.adjusted() < whole_digits else None
 
 
 def _apply_target(row: Indicator) -> None:

@@ -265,6 +265,9 @@ def place_seed_rows(seeds: Seeds, framework: IndicatorFramework) -> dict[tuple[s
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PERCENTS = ["85", "90", "95", "98", "100"]
+# A number followed by one of these names a date ("=11月底前", "15日", "第3季度"):
+# scaled, it would give a month 19. "个月" and "天" are durations and may vary.
+_CALENDAR_UNIT = re.compile(r"\d(?:月|日|号|年|季)")
 
 
 def _vary_value(value: str, year: int, rng: random.Random) -> str:
@@ -275,6 +278,8 @@ def _vary_value(value: str, year: int, rng: random.Random) -> str:
     number = numbers[0]
     if len(number) == 4 and 1990 <= int(number) <= 2100:
         return value.replace(number, str(year))
+    if _CALENDAR_UNIT.search(value):
+        return value
     if "%" in value:
         return value.replace(number, rng.choice(_PERCENTS), 1)
     if "." in number:

@@ -10,6 +10,7 @@ of the framework that applies to the form.
 
 import html
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -25,6 +26,8 @@ PROJECT = "project"
 DEPARTMENT = "department"
 
 FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks.json"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,17 +55,40 @@ class ParsedForm:
     skipped_reason: str | None = None
 
     def to_json(self) -> dict:
+        """The form as the JSON output shows it; amounts with 分 stay Decimal (see json_text)."""
         return {
             "kind": self.kind,
             "year": self.year,
             "unit": self.unit,
             "project": self.project,
             "header": dict(self.header),
-            # 分 survive as a string rather than a float.
-            "budget": {k: str(v) if isinstance(v, Decimal) else v for k, v in self.budget.items()},
+            "budget": dict(self.budget),
             "indicators": [dict(row) for row in self.indicators],
             "skipped_reason": self.skipped_reason,
         }
+
+
+_DECIMAL_MARK = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def json_text(data) -> str:
+    """JSON with every Decimal written as an exact number literal (json itself would go through float)."""
+    literals: list[str] = []
+
+    def mark(value):
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{type(value).__name__} is not JSON serializable")
+        literals.append(str(value))
+        # NUL cannot occur in the text read (decode_text refuses it), so the mark is unambiguous.
+        return f"\0{len(literals) - 1}\0"
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=mark)
+    return _DECIMAL_MARK.sub(lambda m: literals[int(m.group(1))], text)
+
+
+def shorten(text: str, length: int = 30) -> str:
+    """The start of a long text, for a message."""
+    return text if len(text) <= length else text[:length] + "…"
 
 
 # --- Frameworks -------------------------------------------------------------
@@ -152,8 +178,24 @@ def _lines(text: str) -> list[_Line]:
 
 # --- Splitting a text into forms ----------------------------------------------
 
-_TITLE = re.compile(r"^(?:(\d{4})年度?)?([^\d()]{0,20}?绩效目标表)(?:\((\d{4})年度?\))?$")
-_YEAR_LINE = re.compile(r"^\((\d{4})年度?\)$")
+# A name may stand before the year ("衡东县2021年部门整体支出绩效目标表"), and the
+# year in brackets may lack its 年度 ("(2020)").
+_TITLE = re.compile(r"^(?:[^\d()]{0,30}?(\d{4})年度?)?([^\d()]{0,30}?绩效目标表)(?:\((\d{4})(?:年度?)?\))?$")
+_YEAR_LINE = re.compile(r"^\((\d{4})(?:年度?)?\)$")
+# What an unrecognised title and its year line look like, to keep them out of the previous table.
+_TITLE_LIKE = re.compile(r"绩效.*表|^\(.*年度?\)$")
+
+# Header labels that open a form, with the kind of form they open. Met after an
+# indicator table, or a second time, they start the next form even though its
+# title was not recognised.
+_FORM_OPENERS = {
+    "申报单位名称": PROJECT,
+    "申报单位": PROJECT,
+    "单位名称": PROJECT,
+    "项目名称": PROJECT,
+    "填报单位": DEPARTMENT,
+    "部门名称": DEPARTMENT,
+}
 
 
 @dataclass
@@ -161,12 +203,12 @@ class _Chunk:
     kind: str | None  # None: the text before the first title
     year: int | None
     lines: list[_Line]
+    titled: bool = True  # False: started by a header label, its title was not recognised
 
 
 def _title(line: _Line) -> tuple[str, int | None] | None:
-    if len(line.filled) != 1:
-        return None
-    match = _TITLE.match(_key(line.filled[0]))
+    # Joined, because the title and its year may sit in separate cells.
+    match = _TITLE.match(_key("".join(line.filled)))
     if not match:
         return None
     year = match.group(1) or match.group(3)
@@ -174,14 +216,38 @@ def _title(line: _Line) -> tuple[str, int | None] | None:
     return kind, int(year) if year else None
 
 
+def _form_opener(line: _Line) -> str | None:
+    if line.blank:
+        return None
+    label = _key(line.filled[0]).split(":")[0]
+    return label if label in _FORM_OPENERS else None
+
+
+def _title_like_tail(lines: list[_Line]) -> list[_Line]:
+    """Remove and return the trailing lines that look like a title, blank lines between them included."""
+    start = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if not line.blank and not (len(line.filled) == 1 and _TITLE_LIKE.search(_key(line.filled[0]))):
+            break
+        if not line.blank:
+            start = index
+    tail = lines[start:]
+    del lines[start:]
+    return tail
+
+
 def _chunks(lines: list[_Line]) -> list[_Chunk]:
     chunks = [_Chunk(None, None, [])]
     expect_year = False
+    in_table = False
+    openers_seen: set[str] = set()
     for line in lines:
         title = _title(line)
         if title:
             chunks.append(_Chunk(title[0], title[1], []))
             expect_year = title[1] is None
+            in_table, openers_seen = False, set()
             continue
         if expect_year and not line.blank:
             expect_year = False
@@ -189,6 +255,14 @@ def _chunks(lines: list[_Line]) -> list[_Chunk]:
             if year:
                 chunks[-1].year = int(year.group(1))
                 continue
+        opener = _form_opener(line)
+        if opener and (in_table or opener in openers_seen):
+            # A form whose title was missed: never let its header run into the previous table.
+            chunks.append(_Chunk(_FORM_OPENERS[opener], None, _title_like_tail(chunks[-1].lines), titled=False))
+            in_table, openers_seen = False, set()
+        if opener:
+            openers_seen.add(opener)
+        in_table = in_table or _starts_table(line)
         chunks[-1].lines.append(line)
     if all(line.blank for line in chunks[0].lines):
         chunks.pop(0)
@@ -302,12 +376,24 @@ class _Header:
     section_unit: str = ""
 
 
-def _read_header(lines: list[_Line], labels: _Labels) -> tuple[_Header, list[_Line]]:
+def _table_start(lines: list[_Line], index: int) -> int:
+    """Where the table starting at lines[index] begins, its row's empty leading cells included.
+
+    In the one-cell-per-line layout those cells are lines of their own, and
+    the row's columns count from them.
+    """
+    while index > 0 and lines[index - 1].blank and lines[index - 1].cells != [""]:
+        index -= 1
+    return index
+
+
+def _read_header(lines: list[_Line], labels: _Labels, names: "_Names") -> tuple[_Header, list[_Line]]:
     """Header and budget items up to the indicator table; returns them and the table's lines.
 
     A value runs from its label to the next label, heading or the table, so a
     value that starts on the line after its label, or goes on over several
-    lines (blank lines between included), is kept whole.
+    lines (blank lines between included), is kept whole. The table starts at its
+    heading, or, where the dump lost that, at the first row opening with a 一级 name.
     """
     header = _Header()
     current: _Label | None = None
@@ -316,11 +402,15 @@ def _read_header(lines: list[_Line], labels: _Labels) -> tuple[_Header, list[_Li
             continue
         if _starts_table(line):
             return header, lines[index:]
+        if names.find_level1(line.filled[0]):
+            return header, lines[_table_start(lines, index) :]
         for cell in line.filled:
             found = labels.split(cell)
             if found:
                 current, rest = found
                 if current.role == "heading":
+                    # "年度预算申请（万元）": the unit holds for the amounts below it.
+                    header.section_unit = current.unit or header.section_unit
                     current = None
                     continue
                 header.values.setdefault(current.name, [])
@@ -355,13 +445,15 @@ def parse_money(text: str, unit: str = "元") -> int | Decimal | None:
         raise ValueError(text)
     try:
         amount = Decimal(match.group(1))
+        if (match.group(2) or unit) in ("万元", "万"):
+            amount *= 10000
+        # quantize raises InvalidOperation for an amount longer than Decimal's precision.
+        in_cents = amount.quantize(_CENT)
     except InvalidOperation as e:
         raise ValueError(text) from e
-    if (match.group(2) or unit) in ("万元", "万"):
-        amount *= 10000
-    if amount != amount.quantize(_CENT):
+    if amount != in_cents:
         raise ValueError(text)
-    return int(amount) if amount == amount.to_integral_value() else amount.quantize(_CENT)
+    return int(amount) if amount == amount.to_integral_value() else in_cents
 
 
 # --- Indicator table ----------------------------------------------------------
@@ -399,7 +491,6 @@ class _Context:
 
     level1: str = ""
     level2: str = ""
-    level1_col: int = 0
     level3_col: int = 2
 
 
@@ -439,8 +530,14 @@ def _read_row(cells: list[str], names: _Names, ctx: _Context) -> dict[str, str] 
     A cell is taken for a 一级/二级 name only when the framework knows it and it
     sits left of the 三级 column: rows that lost their leading tabs shift left,
     never right, so whatever stands in the 三级 column or beyond is content.
+    The table's title, which the department form prints in the first column,
+    is no part of a row.
     """
-    filled = [(pos, text) for pos, text in enumerate(cells) if text and pos >= ctx.level1_col]
+    filled = [
+        (pos, text)
+        for pos, text in enumerate(cells)
+        if text and not (pos < ctx.level3_col and _TABLE_TITLE.match(_key(text)))
+    ]
     if not filled:
         return None
     taken: list[tuple[str, str, str]] = []  # (level1, level2 or "", text as printed)
@@ -475,21 +572,42 @@ def _read_row(cells: list[str], names: _Names, ctx: _Context) -> dict[str, str] 
     return {"level1": ctx.level1, "level2": ctx.level2, "level3": level3, "value": value}
 
 
+def _is_framework_name(text: str, names: _Names) -> bool:
+    return bool(names.find_level1(text) or names.find_level2(text, None))
+
+
 def _read_table(lines: list[_Line], names: _Names) -> list[dict[str, str]]:
     ctx = _Context()
     indicators = []
+    columns_known = False
+    previous = None  # the row read just before, which a wrapped line may continue
     for cells in _table_rows(lines):
         if _is_header_row(cells):
             keys = [_key(c) for c in cells]
-            ctx.level1_col = next((i for i, k in enumerate(keys) if _TABLE_HEAD.match(k)), 0)
             ctx.level3_col = next(i for i, k in enumerate(keys) if _LEVEL3_HEAD.match(k))
+            columns_known = True
             continue
-        filled = [c for c in cells if c]
-        if len(filled) == 1 and _TABLE_TITLE.match(_key(filled[0])):
+        filled = [(pos, text) for pos, text in enumerate(cells) if text]
+        if len(filled) == 1 and _TABLE_TITLE.match(_key(filled[0][1])):
             continue
-        row = _read_row(cells, names, ctx)
-        if row:
-            indicators.append(row)
+        if filled and not columns_known:
+            columns_known = True
+            if names.find_level1(filled[0][1]):
+                # No heading row: the columns count from the 一级 cell of the first row.
+                ctx.level3_col = filled[0][0] + 2
+        if len(filled) == 1 and previous is not None and not previous["value"]:
+            pos, text = filled[0]
+            if text.startswith(_TARGET_START):
+                # The row's target, wrapped onto a line of its own.
+                previous["value"] = text
+                continue
+            if pos == 0 and not _is_framework_name(text, names):
+                # The rest of a 三级 name that wrapped: it starts the line and brings no value.
+                previous["level3"] += text
+                continue
+        previous = _read_row(cells, names, ctx)
+        if previous:
+            indicators.append(previous)
     return indicators
 
 
@@ -520,8 +638,9 @@ def _read_form(number: int, chunk: _Chunk, vocabulary_for: VocabularyLookup, yea
         )
 
     kind = chunk.kind
-    labels = _Labels(kind)
-    header, table = _read_header(chunk.lines, labels)
+    form_year = chunk.year if chunk.year is not None else year
+    names = _Names(vocabulary_for(kind, form_year))
+    header, table = _read_header(chunk.lines, _Labels(kind), names)
     values = {name: _text(pieces) for name, pieces in header.values.items()}
     budget_names = PROJECT_BUDGET if kind == PROJECT else DEPARTMENT_BUDGET
     texts = {name: text for name, text in values.items() if name not in budget_names}
@@ -531,15 +650,15 @@ def _read_form(number: int, chunk: _Chunk, vocabulary_for: VocabularyLookup, yea
     for name in budget_names:
         if name not in values:
             continue
-        unit = header.budget_units.get(name) or header.section_unit or "元"
+        # The department form prints its budget in 万元, the project form in 元.
+        unit = header.budget_units.get(name) or header.section_unit or ("元" if kind == PROJECT else "万元")
         try:
             budget[name] = parse_money(values[name], unit)
         except ValueError:
             budget[name] = None
-            problems.append(_("金额无法识别（%(label)s：%(text)s）") % {"label": name, "text": values[name]})
+            problems.append(_("金额无法识别（%(label)s：%(text)s）") % {"label": name, "text": shorten(values[name])})
 
-    form_year = chunk.year if chunk.year is not None else year
-    if form_year is None:
+    if form_year is None and chunk.titled:
         problems.insert(0, _("缺少年度"))
     elif year is not None and form_year != year:
         problems.insert(
@@ -560,6 +679,8 @@ def _read_form(number: int, chunk: _Chunk, vocabulary_for: VocabularyLookup, yea
             problems.insert(0, _("缺少项目名称"))
         if not unit_name:
             problems.insert(0, _("缺少申报单位名称"))
+    if not chunk.titled:
+        problems.insert(0, _("没有识别出表的标题（“……绩效目标表”及年度），请检查标题行"))
 
     return ParsedForm(
         number=number,
@@ -570,7 +691,7 @@ def _read_form(number: int, chunk: _Chunk, vocabulary_for: VocabularyLookup, yea
         project=project,
         header=texts,
         budget=budget,
-        indicators=_read_table(table, _Names(vocabulary_for(kind, form_year))),
+        indicators=_read_table(table, names),
         skipped_reason=reason("；".join(problems)) if problems else None,
     )
 
@@ -586,4 +707,14 @@ def parse_text(
     printing another year is skipped.
     """
     lookup = vocabulary_for or default_vocabulary_for
-    return [_read_form(number, chunk, lookup, year) for number, chunk in enumerate(_chunks(_lines(text)), 1)]
+    forms = []
+    for number, chunk in enumerate(_chunks(_lines(text)), 1):
+        try:
+            forms.append(_read_form(number, chunk, lookup, year))
+        except Exception as e:
+            # Dumps we have not seen may hold what no rule expects: that form is
+            # reported and the rest of the file still read.
+            logger.exception("form %s could not be parsed", number)
+            reason = _("第%(number)s张表: 读取时出错（%(error)s），已跳过") % {"number": number, "error": e}
+            forms.append(ParsedForm(number, chunk.kind or PROJECT, chunk.year, None, None, None, skipped_reason=reason))
+    return forms

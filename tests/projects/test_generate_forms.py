@@ -1,4 +1,5 @@
 import io
+import random
 
 import pytest
 from django.contrib.auth import authenticate
@@ -8,7 +9,7 @@ from django.db.models import Q
 from indicators.models import Indicator
 from projects import services
 from projects.models import Action, FormEvent, PerformanceForm, Status, Submission, User
-from projects.synthetic import DEFAULT_PASSWORD, FINANCE_ALL_USERNAME, filler_username
+from projects.synthetic import DEFAULT_PASSWORD, FINANCE_ALL_USERNAME, _vary_value, filler_username
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,17 @@ def test_generate_forms_refuses_a_year_that_has_forms(generated):
 def test_generate_forms_same_seed_same_forms(generated):
     call_command("generate_forms", year=2032, forms=FORMS, seed=3, stdout=io.StringIO())
     assert _fingerprint(2032) == _fingerprint(2031)
+
+
+@pytest.mark.parametrize("value", ["=11月底前", "11月前", "=3月份前", "每月15日前", "=12号", "第3季度", "=2年"])
+def test_vary_value_keeps_calendar_values(value):
+    rng = random.Random(1)
+    assert {_vary_value(value, 2031, rng) for _ in range(20)} == {value}
+
+
+@pytest.mark.parametrize(("value", "unit"), [("=50家", "家"), ("<=45天", "天"), ("=6个月", "个月")])
+def test_vary_value_scales_counts_and_durations(value, unit):
+    rng = random.Random(1)
+    varied = {_vary_value(value, 2031, rng) for _ in range(20)}
+    assert len(varied) > 1
+    assert all(v.endswith(unit) for v in varied)

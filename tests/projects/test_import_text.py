@@ -12,9 +12,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import Indicator, IndicatorFramework
+from projects import importing, textimport
 from projects.importing import import_text, import_text_file
 from projects.models import FiscalYear, Organization, PerformanceForm, Status
-from projects.textimport import Vocabulary, clean_cell, parse_money, parse_text
+from projects.services import _fit
+from projects.textimport import Vocabulary, clean_cell, json_text, parse_money, parse_text
 from tests.factories import FiscalYearFactory, OrganizationFactory, framework
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -657,7 +659,8 @@ def test_parse_money_gives_yuan(text, unit, amount):
     assert parse_money(text, unit) == amount
 
 
-@pytest.mark.parametrize("text", ["约50万", "0.001", "0.0000001万元", "-5", "五十万元"])
+# The last is longer than Decimal's precision: quantize used to raise InvalidOperation.
+@pytest.mark.parametrize("text", ["约50万", "0.001", "0.0000001万元", "-5", "五十万元", "1" * 30])
 def test_parse_money_unreadable_raises(text):
     with pytest.raises(ValueError):
         parse_money(text)
@@ -819,9 +822,187 @@ def test_parsed_form_to_json_has_exactly_the_specified_keys():
     data = form.to_json()
 
     assert set(data) == {"kind", "year", "unit", "project", "header", "budget", "indicators", "skipped_reason"}
-    assert data["budget"] == {"项目总预算": "12.50"}
+    assert data["budget"] == {"项目总预算": Decimal("12.50")}
     assert data["indicators"] == [{"level1": "产出目标", "level2": "数量", "level3": "检查项目数", "value": "=10个"}]
-    json.dumps(data, ensure_ascii=False)
+    assert json.loads(json_text(data), parse_float=Decimal)["budget"] == {"项目总预算": Decimal("12.50")}
+
+
+# --- Rows, titles and units the reviewer found misread --------------------------------------------
+
+SHORT_FORM_HEAD = f"{TITLE}\n申报单位名称：甲\n项目名称：\t乙"
+
+
+def test_parse_text_department_row_without_its_empty_lines_keeps_its_levels():
+    text = HENGDONG.read_text(encoding="utf-8")
+    lost = text.replace("\n\t\n\t\n\t质量指标\n", "\n\t质量指标\n")
+    assert lost != text
+
+    [form] = parse_text(lost)
+
+    assert as_rows(form.indicators) == HD_ROWS
+
+
+def test_parse_text_department_tab_layout_finds_framework_names_in_any_column():
+    table = "\n".join(
+        [
+            "部门整体支出年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值及单位",
+            "\t产出指标\t数量指标\t巡查次数\t500次",
+            "\t\t质量指标\t合格率\t100%",
+            "成本指标\t人员经费\t≤10万元",
+            "\t\t社会效益\t事故控制率\t≤1.5‰",
+            "满意度\t≧90%",
+            "社会公众或服务对象满意度\t服务对象满意度\t≧90%",
+        ]
+    )
+    text = DEPARTMENT_FORM[: DEPARTMENT_FORM.index("\t部门整体支出年度绩效指标")] + table
+
+    form = only_form(text)
+
+    assert as_rows(form.indicators) == [
+        ("产出指标", "数量指标", "巡查次数", "500次"),
+        ("产出指标", "质量指标", "合格率", "100%"),
+        ("产出指标", "成本指标", "人员经费", "≤10万元"),
+        ("效益指标", "社会效益", "事故控制率", "≤1.5‰"),
+        ("效益指标", "社会效益", "满意度", "≧90%"),
+        ("满意度指标", "社会公众或服务对象满意度", "服务对象满意度", "≧90%"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "year"),
+    [
+        ("财政项目支出绩效目标表\t(2020年度)", "project", 2020),
+        ("财政项目支出绩效目标表(2020)", "project", 2020),
+        ("财政项目支出绩效目标表\n(2019)", "project", 2019),
+        ("衡东县2021年部门整体支出绩效目标表", "department", 2021),
+    ],
+)
+def test_parse_text_title_variants_start_a_new_form(title, kind, year):
+    second = DEPARTMENT_FORM.replace("2021年部门整体支出绩效目标表", title) if kind == "department" else ""
+    second = second or project_form("第二个", title=title)
+
+    first, form = parse_text(project_form("第一个") + second)
+
+    assert as_rows(first.indicators) == [("产出目标", "数量", "检查项目数", "=10个")]
+    assert (form.number, form.kind, form.year, form.skipped_reason) == (2, kind, year, None)
+
+
+def test_parse_text_missed_title_never_runs_into_the_previous_table():
+    missed = project_form("第二个", title="财政项目支出绩效目标申报表\t\t\n（二〇二〇年度）")
+
+    first, second = parse_text(project_form("第一个") + missed)
+
+    assert (first.project, first.skipped_reason) == ("第一个", None)
+    assert as_rows(first.indicators) == [("产出目标", "数量", "检查项目数", "=10个")]
+    assert second.project == "第二个"
+    assert second.skipped_reason == "第2张表: 没有识别出表的标题（“……绩效目标表”及年度），请检查标题行"
+
+
+def test_parse_text_form_without_title_or_table_heading_is_split_at_its_second_unit_label():
+    second_form = "申报单位名称：丙\n项目名称：\t丁\n产出目标\t数量\t抽查数\t=1个"
+    text = f"{SHORT_FORM_HEAD}\n产出目标\t数量\t检查数\t=5个\n{second_form}"
+
+    first, second = parse_text(text)
+
+    assert as_rows(first.indicators) == [("产出目标", "数量", "检查数", "=5个")]
+    assert (second.unit, second.project) == ("丙", "丁")
+    assert second.skipped_reason.startswith("第2张表: 没有识别出表的标题")
+
+
+def test_parse_text_unit_in_the_heading_cell_applies_to_the_amounts_below():
+    form = only_form(project_form(body="年度预算申请（万元）\t\t\t\n项目总预算：\t12.5\t项目当年预算（元）：\t3"))
+
+    assert form.budget == {"项目总预算": 125000, "项目当年预算": 3}
+
+
+def test_parse_text_department_budget_without_a_unit_is_in_ten_thousands():
+    text = DEPARTMENT_FORM.replace("（万元）\n", "")
+    assert text != DEPARTMENT_FORM
+
+    form = only_form(text)
+
+    assert form.budget == {"资金总额": 125000, "一般公共预算": 100000, "政府性基金拨款": None}
+
+
+def test_parse_text_wrapped_target_and_name_join_the_row_before():
+    table = "\n".join(
+        [
+            TABLE_HEAD,
+            "产出目标\t数量\t检查数",
+            "=5个",
+            "\t\t对在建的工程项目实施建材",
+            "监督抽检率\t",
+            "\t\t\t≥30%",
+            "\t\t竣工验收备案\t",
+            "质量",
+            "合格率\t100%",
+        ]
+    )
+
+    form = only_form(f"{SHORT_FORM_HEAD}\n{table}")
+
+    assert as_rows(form.indicators) == [
+        ("产出目标", "数量", "检查数", "=5个"),
+        ("产出目标", "数量", "对在建的工程项目实施建材监督抽检率", "≥30%"),
+        # A 二级 name on its own line opens a category; it does not continue the name.
+        ("产出目标", "数量", "竣工验收备案", ""),
+        ("产出目标", "质量", "合格率", "100%"),
+    ]
+
+
+def test_parse_text_table_without_its_heading_starts_at_a_level1_row():
+    body = "\n".join(
+        [
+            "项目总预算（元）：\t517,500\t项目当年预算（元）：\t517,500",
+            "同名项目上年预算额（元）：\t\t同名项目上年预算执行数（元）：\t",
+            "产出目标\t数量\t检查数\t=5个",
+            "\t\t抽查数\t=3个",
+        ]
+    )
+
+    form = only_form(f"{SHORT_FORM_HEAD}\n{body}")
+
+    assert form.budget == {
+        "项目总预算": 517500,
+        "项目当年预算": 517500,
+        "同名项目上年预算额": None,
+        "同名项目上年预算执行数": None,
+    }
+    assert as_rows(form.indicators) == [("产出目标", "数量", "检查数", "=5个"), ("产出目标", "数量", "抽查数", "=3个")]
+
+
+def test_parse_text_department_table_without_its_heading_keeps_its_columns():
+    heading = "\t部门整体支出年度绩效指标\n\t一级指标\n\t二级指标\n\t三级指标\n\t指标值及单位\n\n"
+    assert heading in DEPARTMENT_FORM
+
+    form = only_form(DEPARTMENT_FORM.replace(heading, ""))
+
+    assert form.header["整体绩效目标"] == "目标一。\n目标二。"
+    assert as_rows(form.indicators) == [
+        ("产出指标", "数量指标", "巡查次数", "500次"),
+        ("效益指标", "社会效益", "事故控制率", "≤1.5‰"),
+        ("效益指标", "可持续影响指标", "规范市场秩序。", ""),
+        ("满意度指标", "社会公众或服务对象满意度", "服务对象满意度", "≧90%"),
+    ]
+
+
+def test_parse_text_form_that_breaks_the_parser_is_reported_and_the_rest_read(monkeypatch):
+    read_table = textimport._read_table
+    calls = []
+
+    def failing(lines, names):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("boom")
+        return read_table(lines, names)
+
+    monkeypatch.setattr(textimport, "_read_table", failing)
+
+    first, second, third = parse_text(project_form("第一个") + project_form("第二个") + project_form("第三个"))
+
+    assert [first.skipped_reason, third.skipped_reason] == [None, None]
+    assert second.skipped_reason == "第2张表: 读取时出错（boom），已跳过"
+    assert as_rows(third.indicators) == [("产出目标", "数量", "检查项目数", "=10个")]
 
 
 # --- Importing ----------------------------------------------------------------------------------
@@ -967,6 +1148,61 @@ def test_import_text_dry_run_reports_the_real_outcome():
     assert PerformanceForm.objects.get(project_name="甲").overview == ""
 
 
+@pytest.mark.django_db
+def test_import_text_unexpected_error_skips_only_that_form(monkeypatch):
+    write_content = importing.write_content
+
+    def failing(perf_form, values, rows):
+        if perf_form.project_name == "出错":
+            raise RuntimeError("boom")
+        return write_content(perf_form, values, rows)
+
+    monkeypatch.setattr(importing, "write_content", failing)
+
+    report = import_text(project_form("第一个") + project_form("出错") + project_form("第三个"))
+
+    assert sorted(PerformanceForm.objects.values_list("project_name", flat=True)) == ["第一个", "第三个"]
+    assert [o.reason for o in report.skipped] == ["第2张表: 导入时出错（boom），已跳过"]
+
+
+LONG = "长" * 501
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        (project_form("甲").replace("=10个", LONG), "第2张表: 第1行指标的指标目标值超过500个字：" + "长" * 30 + "…"),
+        (project_form("甲").replace("\t数量\t", f"\t{LONG[:101]}\t"), "第2张表: 第1行指标的二级指标超过100个字："),
+        (project_form(LONG[:201]), "第2张表: 项目名称超过200个字："),
+        (project_form("甲", unit=LONG[:201]), "第2张表: 单位名称超过200个字："),
+        (project_form("甲", body="项目总预算（元）：\t" + "9" * 14), "第2张表: 项目总预算（元）金额过大：" + "9" * 14),
+    ],
+)
+def test_import_text_value_too_long_for_its_column_is_skipped_with_a_reason(broken, reason):
+    report = import_text(project_form("第一个") + broken + project_form("第三个"))
+
+    assert sorted(PerformanceForm.objects.values_list("project_name", flat=True)) == ["第一个", "第三个"]
+    [skipped] = report.skipped
+    assert skipped.reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("number", "fitted"),
+    [
+        (Decimal("1" * 5000), None),
+        (Decimal("1" * 19), None),
+        (Decimal("999999999999999999.9999999"), None),
+        (Decimal("1" * 18), Decimal("1" * 18)),
+        (Decimal("12.12345678"), Decimal("12.123457")),
+        (Decimal("50"), Decimal("50")),
+        (None, None),
+    ],
+)
+def test_fit_keeps_what_the_target_column_holds(number, fitted):
+    assert _fit(number) == fitted
+
+
 # --- The command ------------------------------------------------------------------------------
 
 
@@ -1049,6 +1285,32 @@ def test_import_text_command_dry_run_json_prints_the_forms():
     assert forms[3]["budget"]["资金总额"] == 5606100
     assert "试运行" in err
     assert PerformanceForm.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_text_command_dry_run_json_gives_the_reasons_of_the_import(tmp_path):
+    path = tmp_path / "forms.txt"
+    path.write_text(project_form("甲") + project_form("日期颠倒").replace("2020-12-31", "2019-12-31"), encoding="utf-8")
+
+    out, _err = run_command(path, "--dry-run", "--json")
+
+    forms = json.loads(out)
+    assert [f["skipped_reason"] for f in forms] == [None, "第2张表: 计划完成日期早于计划开始日期"]
+
+
+@pytest.mark.django_db
+def test_import_text_command_json_budget_is_numbers_written_exactly(tmp_path):
+    path = tmp_path / "forms.txt"
+    path.write_text(
+        project_form(body="项目总预算（元）：\t1,530,000\t项目当年预算（元）：\t1,230,000.10"), encoding="utf-8"
+    )
+
+    out, _err = run_command(path, "--dry-run", "--json")
+
+    assert '"项目当年预算": 1230000.10' in out
+    [form] = json.loads(out, parse_float=Decimal)
+    assert form["budget"] == {"项目总预算": 1530000, "项目当年预算": Decimal("1230000.10")}
+    assert type(form["budget"]["项目总预算"]) is int
 
 
 @pytest.mark.django_db

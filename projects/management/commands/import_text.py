@@ -1,8 +1,7 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.importing import UnreadableFileError, import_text, read_text_file
+from projects.textimport import json_text
 
 
 class Command(BaseCommand):
@@ -31,5 +30,4 @@ class Command(BaseCommand):
             for line in report.summary_lines():
                 summary.write(line)
         if as_json:
-            forms = [form.to_json() for report in reports for form in report.forms]
-            self.stdout.write(json.dumps(forms, ensure_ascii=False, indent=2))
+            self.stdout.write(json_text([form for report in reports for form in report.to_json()]))
