@@ -222,8 +222,9 @@ class SheetForm:
 
 FONT_NAME = "SimSun"  # 宋体, as the printed forms; LibreOffice substitutes a CJK font
 FONT_SIZE = 10.5
-# Points per wrapped line: SimSun 10.5 needs 13.5 in Excel; LibreOffice's CJK fallback less.
-LINE_HEIGHT = 14
+# Points per wrapped line. SimSun 10.5 needs 13.5 in Excel, but LibreOffice's usual CJK
+# substitute (Noto Sans CJK) needs 15.2 (rendered and measured): 16 fits both with a margin.
+LINE_HEIGHT = 16
 ROW_PADDING = 5
 MAX_ROW_HEIGHT = 409  # Excel's limit; longer text continues in the next row
 MONEY_FORMAT = "#,##0.00"
@@ -238,11 +239,23 @@ BOLD_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP_LEFT = Alignment(wrap_text=True, vertical="center", horizontal="left")
 WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+# A label merged down several rows sits at their top: a block that crosses a page break
+# then shows its label on the first page (centred, it may land on neither or be cut in two).
+WRAP_CENTER_TOP = Alignment(wrap_text=True, vertical="top", horizontal="center")
+
+# Widths in column units. A unit is the '0' of the workbook's default font (Calibri 11:
+# 7 px at 96 dpi, ECMA-376 §18.3.1.13); a 10.5 pt CJK glyph is 14 px, two units, in Excel
+# and in LibreOffice alike, which fits 42 of them on an 80-unit line (rendered and counted).
+# LibreOffice draws SimSun's digits and Latin letters with a wider substitute (DejaVu, up to
+# 1.27 units a digit), hence 1.3. A LibreOffice without Calibri's metric twin (Carlito) lays
+# every column out ~28% wider, and only has more room than estimated.
+CJK_WIDTH = 2.0
+OTHER_WIDTH = 1.3
 
 
 def _text_width(text: str) -> float:
-    """Width in column units (the width of a '0'): CJK and full-width characters take two."""
-    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+    """Width in column units of `text` on one line."""
+    return sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else OTHER_WIDTH for ch in text)
 
 
 def _line_count(text: str, width: float) -> int:
@@ -401,7 +414,9 @@ class _LayoutWriter:
         label_lines = _line_count(label.text, COLUMN_WIDTHS[0])
         if len(pieces) == 1 and label_lines * LINE_HEIGHT + ROW_PADDING > self.ws.row_dimensions[first].height:
             self.ws.row_dimensions[first].height = _height(label_lines)
-        self.label(first, 0, label.text)
+        cell = self.label(first, 0, label.text)
+        if len(pieces) > 1:
+            cell.alignment = WRAP_CENTER_TOP
         self.merge(first, 0, self.row, 0)
 
     def table(self, header: tuple[str, ...], rows: list[tuple[str, str, str, str]]) -> None:
@@ -436,6 +451,7 @@ class _LayoutWriter:
                 if have < needed:
                     heights[start + span - 1] = min(MAX_ROW_HEIGHT, heights[start + span - 1] + needed - have)
                 if span > 1:
+                    self.cell(first + start, col).alignment = WRAP_CENTER_TOP
                     self.merge(first + start, col, first + start + span - 1, col)
         for offset, height in enumerate(heights):
             self.ws.row_dimensions[first + offset].height = height
@@ -982,6 +998,7 @@ FORM_FIELDS = (
     "current_budget",
     "prev_budget",
     "prev_executed",
+    "fund_total",
     "status",
     "error_count",
     "warning_count",
@@ -998,6 +1015,7 @@ INDICATOR_FIELDS = (
     "target_low",
     "target_high",
     "target_unit",
+    "perf_form__kind",
 )
 EXPORT_ORDER = ("-year__year", "unit__name", "kind", "project_name", "pk")
 # The same forms order, then the rows of each form as on paper.
@@ -1012,8 +1030,17 @@ INDICATOR_ORDER = (
 )
 
 
+def department_title(unit_name: str) -> str:
+    """A department form's name where a project form has its 项目名称 (as `PerformanceForm.title`)."""
+    return _("%(unit)s 部门整体支出绩效目标表") % {"unit": unit_name}
+
+
 def form_rows(forms) -> Iterator[tuple]:
-    """One plain row per form, in FORM_COLUMNS order; no model instances."""
+    """One plain row per form, in FORM_COLUMNS order; no model instances.
+
+    A department form has no project name and no project budget: its title stands as
+    项目名称 and its 资金总额, the whole year's budget, as 项目总预算 and 项目当年预算.
+    """
     kinds = {value: str(label) for value, label in FormKind.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     yes_no = {True: "是", False: "否", None: ""}
@@ -1033,11 +1060,14 @@ def form_rows(forms) -> Iterator[tuple]:
         current,
         prev,
         executed,
+        fund_total,
         status,
         errors,
         warnings,
     ) in forms.order_by(*EXPORT_ORDER).values_list(*FORM_FIELDS).iterator(chunk_size=CHUNK_SIZE):
         department = unit_name if unit_kind == "department" else parent_name
+        if kind == FormKind.DEPARTMENT:
+            project_name, total, current = department_title(unit_name), fund_total, fund_total
         yield (
             year,
             department or "",
@@ -1060,13 +1090,22 @@ def form_rows(forms) -> Iterator[tuple]:
 
 
 def indicator_rows(forms) -> Iterator[tuple]:
-    """One plain row per indicator of `forms`, with the target as parsed when it was saved."""
+    """One plain row per indicator of `forms`, with the target as parsed when it was saved.
+
+    The form's kind comes last in each fetched row and is dropped; a department form's
+    rows carry its title as 项目名称 (see `form_rows`).
+    """
     queryset = (
         Indicator.objects.filter(perf_form__in=forms.values("pk"))
         .order_by(*INDICATOR_ORDER)
         .values_list(*INDICATOR_FIELDS)
     )
-    yield from queryset.iterator(chunk_size=CHUNK_SIZE)
+    department = FormKind.DEPARTMENT.value
+    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
+        if row[-1] == department:
+            yield (row[0], row[1], department_title(row[1]), *row[3:-1])
+        else:
+            yield row[:-1]
 
 
 def write_bulk(

@@ -6,6 +6,7 @@ process: the confirm request may land on another app server.
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +26,7 @@ from indicators.models import FormKind
 
 from . import excel, services
 from .diff import diff_snapshots
-from .forms import QueueFilterForm
+from .forms import QueueFilterForm, format_wan
 from .models import ExportJob, FiscalYear, PerformanceForm
 from .permissions import can_create, can_edit, get_form_or_404
 
@@ -115,11 +116,20 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+def _decimal(value) -> Decimal | None:
+    """A snapshot's money (元, as text) back as a Decimal."""
+    return None if value is None else Decimal(value)
+
+
 def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None, token: str, action: str, **extra):
     fields = excel.header_fields(sheet.kind) + excel.budget_fields(sheet.kind)
     before = current.snapshot() if current else {"header": {}, "budget": {}, "rows": []}
     diff = diff_snapshots(before, sheet.snapshot())
-    changes = [(c.label, _shown(c.old), _shown(c.new)) for c in diff.header + diff.budget if c.name in fields]
+    changes = [(c.label, _shown(c.old), _shown(c.new)) for c in diff.header if c.name in fields]
+    # A department form's money is 万元 in the form, on its page and in its file: the same here.
+    in_wan = sheet.kind == FormKind.DEPARTMENT
+    money = format_wan if in_wan else _shown
+    changes += [(c.label, money(_decimal(c.old)), money(_decimal(c.new))) for c in diff.budget if c.name in fields]
     return render(
         request,
         "projects/excel_preview.html",
@@ -130,6 +140,7 @@ def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None
             "token": token,
             "action": action,
             "row_count": len(sheet.rows),
+            "in_wan": in_wan,
             **extra,
         },
     )
@@ -163,6 +174,9 @@ def upload(request, pk):
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST":
+        # A new upload replaces the pending one even when it fails: a preview of the earlier
+        # file still open in another tab must not be confirmable after this.
+        _forget(request)
         sheet, errors = _read_upload(request, form)
         if sheet and sheet.kind != perf_form.kind:
             errors = [
@@ -227,6 +241,7 @@ def upload_new(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST":
+        _forget(request)  # as in `upload`: a failed upload leaves nothing to confirm
         sheet, errors = _read_upload(request, form)
         if sheet and not errors:
             errors = _creation_problems(request.user, sheet)

@@ -149,3 +149,67 @@ def test_department_queue_kind_filter(client, hengdong, admin_user, perf_form):
 
 def test_department_is_organization_of_kind_department(hengdong):
     assert hengdong.unit.kind == Organization.Kind.DEPARTMENT
+
+
+def test_department_edit_post_saves_in_yuan_and_keeps_rows(client, dept_filler, year):
+    client.force_login(dept_filler)
+    client.post(
+        reverse("projects:create") + "?kind=department", post_data(dept_rows(), header=DEPT_HEADER, year=year.pk)
+    )
+    perf_form = PerformanceForm.objects.get()
+    kept = list(perf_form.indicators.order_by("position"))
+    rows = [{"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value} for r in kept]
+    rows[1]["value"] = "≤380万元"
+    rows[2]["DELETE"] = True
+    rows.append({"level1": "效益指标", "level2": "可持续影响指标", "level3": "长效监管机制", "value": "持续发挥作用"})
+    header = dict(
+        DEPT_HEADER,
+        overall_goal="全年无重大质量安全事故。",
+        fund_total="560.612345",
+        fund_general="484.482345",
+        expense_basic="480.612345",
+    )
+    url = reverse("projects:edit", args=[perf_form.pk])
+    assert "560.61" in client.get(url).content.decode()
+
+    response = client.post(url, post_data(rows, header=header, version=perf_form.version, initial_forms=len(kept)))
+
+    assert response.status_code == 302 and response.url == url
+    perf_form.refresh_from_db()
+    assert perf_form.version == 2
+    assert perf_form.overall_goal == "全年无重大质量安全事故。"
+    assert perf_form.fund_total == Decimal("5606123.45")  # exact in 元: 万元 with six decimals
+    assert perf_form.fund_general == Decimal("4844823.45")
+    assert perf_form.expense_project == Decimal("800000.00")
+    assert perf_form.fund_gov_fund is None
+    assert list(perf_form.indicators.order_by("position").values_list("level3", "value")) == [
+        ("执法检查工地", "2次"),
+        ("人员经费", "≤380万元"),
+        ("服务对象满意度", "≥90%"),
+        ("长效监管机制", "持续发挥作用"),
+    ]
+    # Rows that stay keep their identity.
+    assert perf_form.indicators.get(level3="人员经费").pk == kept[1].pk
+    detail = client.get(reverse("projects:detail", args=[perf_form.pk])).content.decode()
+    assert "资金总额：560.612345" in detail
+
+
+def test_department_edit_post_bad_money_saves_nothing(client, dept_filler, year):
+    client.force_login(dept_filler)
+    client.post(
+        reverse("projects:create") + "?kind=department", post_data(dept_rows(), header=DEPT_HEADER, year=year.pk)
+    )
+    perf_form = PerformanceForm.objects.get()
+    rows = [
+        {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value}
+        for r in perf_form.indicators.order_by("position")
+    ]
+    header = dict(DEPT_HEADER, fund_total="五百万", overall_goal="改过的目标")
+    response = client.post(
+        reverse("projects:edit", args=[perf_form.pk]),
+        post_data(rows, header=header, version=perf_form.version, initial_forms=len(rows)),
+    )
+    assert response.status_code == 200 and "请输入金额数字（单位：万元）" in response.content.decode()
+    perf_form.refresh_from_db()
+    assert perf_form.version == 1 and perf_form.overall_goal == DEPT_HEADER["overall_goal"]
+    assert perf_form.fund_total == Decimal("5606100.00")

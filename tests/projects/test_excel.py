@@ -1,5 +1,6 @@
 """Excel: the official layout out and back in, hostile uploads, and the bulk export."""
 
+import math
 import re
 import time
 import zipfile
@@ -203,6 +204,49 @@ def test_long_narrative_continues_in_rows_and_fits(filler_client, rich_form):
     assert "".join(pieces) == LONG_TEXT
 
 
+def test_merged_labels_sit_at_the_top_of_their_block(filler_client, rich_form):
+    """A block crossing a page break shows its label on the first page only if the label is at its top."""
+    ws = openpyxl.load_workbook(BytesIO(download(filler_client, rich_form))).active
+    overview = find_row(ws, 1, "项目概况")
+    assert ws.cell(overview + 1, 1).value is None  # the long overview continues below its label
+    assert ws.cell(overview, 1).alignment.vertical == "top"
+    basis = find_row(ws, 1, "立项依据")  # one row: nothing to cross a page, centred as before
+    assert ws.cell(basis, 1).alignment.vertical == "center"
+    head = find_row(ws, 1, "一级目标")
+    blocks = [m for m in ws.merged_cells.ranges if m.min_row > head and m.max_col <= 2 and m.max_row > m.min_row]
+    assert {m.min_col for m in blocks} == {1, 2}  # 一级 and 二级 both merged somewhere
+    for block in blocks:
+        assert ws.cell(block.min_row, block.min_col).alignment.vertical == "top", block.coord
+
+
+# Lines LibreOffice 7.4 wrapped each text into, counted in its PDF (cell font SimSun 10.5,
+# rendered by Noto Sans CJK at 15.2 pt a line; workbook font Calibri as Carlito). Each fits
+# under Excel's 409 pt row limit, as `split_for_rows` keeps narratives.
+LIBREOFFICE_LINES = [
+    ("一二三四五六七八九十" * 20, 80, 5),
+    ("一二三四五六七八九十" * 20, 44, 9),
+    ("一二三四五六七八九十" * 20, 22, 19),
+    ("本项目主要用于全市建设工程安全质量监督执法检查，包括对在建工地的抽查、专项检查和整改复查。" * 3, 80, 4),
+    ("本项目主要用于全市建设工程安全质量监督执法检查，包括对在建工地的抽查、专项检查和整改复查。" * 3, 16, 17),
+    ("在职人数43人，退休人员14人", 22, 2),
+    ("在职人数43人，退休人员14人", 14, 3),
+    ("ISO9001 quality management system certification for all 12 contractors in 2021", 16, 7),
+    ("ISO9001 quality management system certification for all 12 contractors in 2021", 44, 2),
+    ("0123456789" * 10, 16, 9),
+    ("0123456789" * 10, 44, 3),
+    ("完成2021年度全县128个在建项目的监督检查，覆盖率100%，抽检合格率≥98.5%，整改完成率100%。" * 2, 14, 15),
+    ("完成2021年度全县128个在建项目的监督检查，覆盖率100%，抽检合格率≥98.5%，整改完成率100%。" * 2, 22, 9),
+    ("社会公众或服务对象满意度", 14, 2),
+]
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), LIBREOFFICE_LINES)
+def test_row_height_fits_the_rendered_text_with_modest_slack(text, width, lines):
+    estimated = excel._line_count(text, width)
+    assert excel._height(estimated) >= lines * 15.2 + 2  # nothing cut off
+    assert estimated <= math.ceil(lines * 1.2)  # and not far too tall
+
+
 @pytest.mark.parametrize(
     ("text", "width"),
     [("", 80), ("短", 80), ("甲" * 5000, 80), ("乙。" * 3000, 40), ("a\n" * 500, 20), (LONG_TEXT, 82)],
@@ -295,6 +339,168 @@ def test_upload_preview_then_confirm(filler_client, rich_form):
     assert rich_form.indicators.get(level3="新增指标").value == "=7家"
     assert rich_form.indicators.get(level3="抽查企业数").pk == kept_id
     assert PENDING_KEY not in filler_client.session
+
+
+def budget_cell(ws, label: str):
+    """The value cell right of a budget label (department layout: labels in B or D)."""
+    return next(
+        ws.cell(r, c + 1) for r in range(1, ws.max_row + 1) for c in range(1, COLUMNS) if ws.cell(r, c).value == label
+    )
+
+
+COLUMNS = 6
+
+
+def test_department_upload_preview_in_wan_then_stored_in_yuan(client, dept_filler, dept_form):
+    client.force_login(dept_filler)
+    old_version = dept_form.version
+
+    def change(ws):
+        budget_cell(ws, "资金总额").value = 560.612346
+        budget_cell(ws, "项目支出").value = "80.5"
+        ws.cell(find_row(ws, 3, "执法检查工地"), 6).value = "3次"
+
+    data = edited(download(client, dept_form), change)
+    response = client.post(reverse("projects:excel_upload", args=[dept_form.pk]), {"file": as_upload(data)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    # 万元, as the form, the detail page and the file show it; never the stored 元.
+    assert "560.612345" in page and "560.612346" in page and "80.00" in page and "80.50" in page
+    assert "5606123.45" not in page and "805000" not in page
+    assert "金额单位：万元" in page and "金额单位：元" not in page
+    assert "3次" in page
+    dept_form.refresh_from_db()
+    assert dept_form.fund_total == Decimal("5606123.45") and dept_form.version == old_version
+
+    token = client.session[PENDING_KEY]["token"]
+    response = client.post(reverse("projects:excel_upload_confirm", args=[dept_form.pk]), {"token": token})
+    assert response.status_code == 302
+    dept_form.refresh_from_db()
+    assert dept_form.version == old_version + 1
+    assert dept_form.fund_total == Decimal("5606123.46")  # exact in 元
+    assert dept_form.expense_project == Decimal("805000.00")
+    assert dept_form.fund_general == Decimal("4844800.00") and dept_form.fund_gov_fund is None
+    assert dept_form.fund_other == Decimal("0.01")
+    assert dept_form.indicators.get(level3="执法检查工地").value == "3次"
+    assert dept_form.indicators.get(level3="施工质量保证率").value == "=100%"
+
+
+def test_project_upload_preview_in_yuan(filler_client, rich_form):
+    data = edited(
+        download(filler_client, rich_form),
+        lambda ws: setattr(ws.cell(find_row(ws, 1, "项目总预算\n（元）"), 2), "value", 600000),
+    )
+    page = filler_client.post(
+        reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(data)}
+    ).content.decode()
+    assert "517500.00" in page and "600000.00" in page and "金额单位：元" in page
+
+
+def test_department_created_from_file_stored_in_yuan(client, dept_filler, year):
+    sheet = excel.SheetForm(
+        kind=FormKind.DEPARTMENT,
+        year=2020,
+        unit_name="测试主管部门",
+        header={"duties": "(一)负责质量安全监督。", "overall_goal": "=保障工程质量安全。"},
+        budget={
+            "fund_total": Decimal("5606123.45"),
+            "fund_general": Decimal("4844800.00"),
+            "fund_gov_fund": None,
+            "fund_special_nontax": Decimal("761323.45"),
+            "fund_other": None,
+            "expense_basic": Decimal("4806123.45"),
+            "expense_project": Decimal("800000.00"),
+        },
+        rows=[("产出指标", "数量指标", "执法检查工地", "2次"), ("产出指标", "成本指标", "人员经费", "≤371.29万元")],
+    )
+    client.force_login(dept_filler)
+    response = client.post(reverse("projects:excel_create"), {"file": as_upload(excel.official_xlsx(sheet))})
+    page = response.content.decode()
+    assert response.status_code == 200 and "560.612345" in page and "金额单位：万元" in page
+    token = client.session[PENDING_KEY]["token"]
+    response = client.post(reverse("projects:excel_create_confirm"), {"token": token})
+    created = PerformanceForm.objects.get(kind=FormKind.DEPARTMENT)
+    assert response.status_code == 302 and response.url == created.get_absolute_url()
+    assert created.unit == dept_filler.organization and created.status == Status.DRAFT
+    assert {name: getattr(created, name) for name in excel.DEPARTMENT_BUDGET_FIELDS} == sheet.budget
+    assert created.overall_goal == "=保障工程质量安全。"
+    assert list(created.indicators.values_list("level1", "level2", "level3", "value")) == sheet.rows
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1, "金额不能为负数"),
+        ("-560.61", "金额不能为负数"),
+        ("560.6123456", "金额最多精确到分"),
+        (560.6123456, "金额最多精确到分"),
+        (10**10, "金额过大，请核对单位是否为万元"),
+        ("五百六十万", "“五百六十万”不是金额数字（单位：万元）"),
+    ],
+)
+def test_department_upload_bad_wan_refused(client, dept_filler, dept_form, value, message):
+    client.force_login(dept_filler)
+    data = edited(download(client, dept_form), lambda ws: setattr(budget_cell(ws, "资金总额"), "value", value))
+    before = fingerprint(dept_form), dept_form.fund_total
+    for url in (reverse("projects:excel_upload", args=[dept_form.pk]), reverse("projects:excel_create")):
+        page = client.post(url, {"file": as_upload(data)}).content.decode()
+        assert "没有导入" in page
+        assert "（资金总额）：" + message in page, page[page.find("alert") : page.find("alert") + 400]
+        assert PENDING_KEY not in client.session
+    dept_form.refresh_from_db()
+    assert (fingerprint(dept_form), dept_form.fund_total) == before
+    assert PerformanceForm.objects.count() == 1
+
+
+@pytest.mark.parametrize("second", ["excel_upload", "excel_create"])
+def test_failed_reupload_forgets_the_pending_upload(filler_client, rich_form, second):
+    """A preview still open in another tab must not apply the first file after a later upload failed."""
+    data = edited(download(filler_client, rich_form), lambda ws: setattr(ws["B4"], "value", "第一次上传的名称"))
+    filler_client.post(reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(data)})
+    token = filler_client.session[PENDING_KEY]["token"]
+    before = fingerprint(rich_form)
+
+    url = reverse(f"projects:{second}", args=[rich_form.pk] if second == "excel_upload" else [])
+    page = filler_client.post(url, {"file": as_upload("这不是表格".encode())}).content.decode()
+    assert "没有导入" in page
+    assert PENDING_KEY not in filler_client.session
+
+    response = filler_client.post(
+        reverse("projects:excel_upload_confirm", args=[rich_form.pk]), {"token": token}, follow=True
+    )
+    assert "没有待确认的上传" in response.content.decode()
+    assert fingerprint(rich_form) == before
+
+
+def test_refused_file_of_other_kind_forgets_the_pending_upload(client, dept_filler, dept_form, filler, rich_form):
+    client.force_login(dept_filler)
+    department_file = download(client, dept_form)
+    client.force_login(filler)
+    data = edited(download(client, rich_form), lambda ws: setattr(ws["B4"], "value", "第一次上传的名称"))
+    client.post(reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(data)})
+    token = client.session[PENDING_KEY]["token"]
+    client.post(reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(department_file)})
+    assert PENDING_KEY not in client.session
+    client.post(reverse("projects:excel_upload_confirm", args=[rich_form.pk]), {"token": token})
+    rich_form.refresh_from_db()
+    assert rich_form.project_name != "第一次上传的名称"
+
+
+def test_upload_error_page_words_fit_create_and_replace(filler_client, rich_form):
+    bad = {"file": as_upload("这不是表格".encode())}
+    onto = filler_client.post(reverse("projects:excel_upload", args=[rich_form.pk]), bad).content.decode()
+    assert "本表未做任何修改" in onto
+    bad = {"file": as_upload("这不是表格".encode())}
+    new = filler_client.post(reverse("projects:excel_create"), bad).content.decode()
+    assert "没有新建任何表" in new and "本表" not in new
+
+
+def test_my_forms_links_to_create_from_file(filler_client, client, dept_reviewer):
+    link = f'href="{reverse("projects:excel_create")}"'
+    page = filler_client.get(reverse("projects:my_forms")).content.decode()
+    assert link in page and "用 Excel 文件新建" in page
+    client.force_login(dept_reviewer)
+    assert link not in client.get(reverse("projects:my_forms")).content.decode()
 
 
 def test_upload_confirm_stale_version_refused(filler_client, filler, rich_form):
@@ -569,7 +775,7 @@ def test_bulk_export_sheets_and_columns(exported):
     assert indicators.max_row == 1 + 5 + len(TRICKY_VALUES) + 4
 
 
-def test_bulk_export_types(exported, rich_form):
+def test_bulk_export_types(exported, rich_form, dept_form):
     rows = {row[3] or row[4]: row for row in exported["项目"].iter_rows(min_row=2, values_only=True)}
     project = rows[rich_form.project_name]
     assert project[0] == 2020 and project[1] == "测试主管部门" and project[2] == "甲单位"
@@ -579,8 +785,12 @@ def test_bulk_export_types(exported, rich_form):
     assert project[10] == 517500 and isinstance(project[10], int | float)
     assert project[12] is None  # no last-year budget: empty, not 0
     assert Decimal(repr(project[13])) == Decimal("12345678901.23")
-    department = rows["部门整体"]
-    assert department[1] == "测试主管部门" and department[10] is None
+    department = rows["测试主管部门 部门整体支出绩效目标表"]
+    assert department[1] == "测试主管部门" and department[2] == "测试主管部门" and department[4] == "部门整体"
+    # 资金总额 is a department's whole-year budget: both 项目总预算 and 项目当年预算, exact and a number.
+    assert isinstance(department[10], int | float) and Decimal(repr(department[10])) == Decimal("5606123.45")
+    assert department[11] == department[10]
+    assert department[12] is None and department[13] is None
     row = next(r for r in exported["项目"].iter_rows(min_row=2) if r[3].value == rich_form.project_name)
     cells = {c.column_letter: c for c in row}
     assert cells["K"].number_format == excel.MONEY_FORMAT and cells["G"].is_date
@@ -593,6 +803,16 @@ def test_bulk_export_targets_from_stored_fields(exported, rich_form):
     assert by_name["制度健全性"][7:] == (None, None, None, None)
 
 
+def test_bulk_export_department_indicators_named(exported, dept_form, rich_form):
+    rows = list(exported["指标"].iter_rows(min_row=2, values_only=True))
+    department = [row for row in rows if row[1] == "测试主管部门"]
+    assert [row[5] for row in department] == ["执法检查工地", "人员经费", "施工质量保证率", "服务对象满意度"]
+    assert {row[2] for row in department} == {dept_form.title} == {"测试主管部门 部门整体支出绩效目标表"}
+    assert department[1][6:] == ("≤371.29万元", "<=", 371.29, None, "万元")
+    assert {row[2] for row in rows if row[1] == "甲单位"} == {rich_form.project_name}
+    assert all(len(row) == len(excel.INDICATOR_COLUMNS) for row in rows)
+
+
 def test_bulk_export_never_reparses(rich_form, tmp_path):
     rich_form.indicators.filter(level3="抽查企业数").update(target_op="<", target_low=7, target_unit="只")
     path = tmp_path / "x.xlsx"
@@ -601,12 +821,12 @@ def test_bulk_export_never_reparses(rich_form, tmp_path):
     assert rows["抽查企业数"][6:] == ("=50家", "<", 7, None, "只")
 
 
-def test_bulk_export_query_count_flat(unit_a, year, tmp_path, django_assert_max_num_queries):
+def test_bulk_export_query_count_flat(unit_a, year, dept_form, tmp_path, django_assert_max_num_queries):
     for i in range(12):
         complete_form(unit=unit_a, year=year, project_name=f"项目{i}")
     with django_assert_max_num_queries(3):
         written = excel.export_forms(PerformanceForm.objects.all(), tmp_path / "x.xlsx")
-    assert written == 12 + 12 * 5
+    assert written == 12 + 12 * 5 + 1 + 4
 
 
 # -- export jobs: queue filters, scope, owner ----------------------------------------
