@@ -293,7 +293,9 @@ class Browser:
         if response.status_code >= 500:
             self.stats.error("5xx", f"{method} {path} -> {response.status_code}")
             raise UserError
-        if response.status_code >= 400:
+        # 409 is the editor shown again with the user's input and why it was not saved
+        # (someone else saved or submitted first): the caller reads the message.
+        if response.status_code >= 400 and response.status_code != 409:
             self.stats.error(f"{response.status_code}", f"{method} {path} -> {response.text[:200]}")
             raise UserError
         location = response.headers.get("location", "")

@@ -1,8 +1,19 @@
-"""What changed between two submission snapshots (projects.services.snapshot)."""
+"""What changed between two submission snapshots (projects.services.snapshot).
+
+Snapshots are stored JSON (money as text, booleans as JSON); they are read as they are
+and only formatted here, for display, the way the form itself shows each value.
+"""
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .forms import DEPARTMENT_MONEY_FIELDS, format_wan
 from .models import PerformanceForm
+from .templatetags.perfgoals import yuan
 
 
 @dataclass
@@ -11,6 +22,14 @@ class FieldChange:
     label: str
     old: object
     new: object
+
+    @property
+    def old_text(self) -> str:
+        return display_value(self.name, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return display_value(self.name, self.new)
 
 
 @dataclass
@@ -45,13 +64,41 @@ class Diff:
 ROW_FIELDS = ("level1", "level2", "level3", "value")
 
 
+def _model_field(name: str) -> models.Field | None:
+    try:
+        return PerformanceForm._meta.get_field(name)
+    except FieldDoesNotExist:  # a field an older snapshot had
+        return None
+
+
 def _label(name: str) -> str:
-    return str(PerformanceForm._meta.get_field(name).verbose_name)
+    model_field = _model_field(name)
+    label = str(model_field.verbose_name) if model_field else name
+    # Department forms are typed and printed in 万元; their labels carry no unit.
+    return _("%(label)s（万元）") % {"label": label} if name in DEPARTMENT_MONEY_FIELDS else label
+
+
+def display_value(name: str, value) -> str:
+    """A snapshot value as the form shows it: 是/否, money in 元 or 万元, "（空）" for nothing."""
+    if value is None or value == "":
+        return _("（空）")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(_model_field(name), models.DecimalField):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return format_wan(amount) if name in DEPARTMENT_MONEY_FIELDS else yuan(amount)
+    return str(value)
 
 
 def _fields(old: dict, new: dict) -> list[FieldChange]:
+    names = dict.fromkeys([*new, *old])
     return [
-        FieldChange(name, _label(name), old.get(name), new.get(name)) for name in new if old.get(name) != new.get(name)
+        FieldChange(name, _label(name), old.get(name), new.get(name))
+        for name in names
+        if old.get(name) != new.get(name)
     ]
 
 
@@ -59,32 +106,44 @@ def _row_key(row: dict) -> tuple:
     return (row["level1"], row["level2"], row["level3"])
 
 
+def _match_rows(old_rows: list[dict], new_rows: list[dict]) -> dict[int, int]:
+    """New row index → old row index.
+
+    Every id first (ids survive edits, renames included); only then are the rows left over
+    paired by their 一级/二级/三级 names (a row deleted and typed again, or re-imported).
+    """
+    old_by_id = {r["id"]: i for i, r in enumerate(old_rows) if r.get("id") is not None}
+    matches = {}
+    for j, row in enumerate(new_rows):
+        i = old_by_id.pop(row.get("id"), None)
+        if i is not None:
+            matches[j] = i
+    taken = set(matches.values())
+    left_by_key: dict[tuple, list[int]] = {}
+    for i, row in enumerate(old_rows):
+        if i not in taken:
+            left_by_key.setdefault(_row_key(row), []).append(i)
+    for j, row in enumerate(new_rows):
+        candidates = left_by_key.get(_row_key(row))
+        if j not in matches and candidates:
+            matches[j] = candidates.pop(0)
+    return matches
+
+
 def diff_snapshots(old: dict, new: dict) -> Diff:
-    """Rows are matched by id (kept across edits), then by their 一级/二级/三级 names."""
-    old_rows = list(old.get("rows", []))
-    unmatched_old = {r["id"]: r for r in old_rows if r.get("id") is not None}
-    by_key = {}
-    for r in old_rows:
-        by_key.setdefault(_row_key(r), []).append(r)
-    matched_ids = set()
+    old_rows, new_rows = list(old.get("rows", [])), list(new.get("rows", []))
+    matches = _match_rows(old_rows, new_rows)
     changes = []
-    for row in new.get("rows", []):
-        before = unmatched_old.pop(row.get("id"), None) if row.get("id") is not None else None
-        if before is None:
-            candidates = [r for r in by_key.get(_row_key(row), []) if id(r) not in matched_ids]
-            before = candidates[0] if candidates else None
-            if before is not None:
-                unmatched_old.pop(before.get("id"), None)
-        if before is not None:
-            matched_ids.add(id(before))
-            differing = [f for f in ROW_FIELDS if before[f] != row[f]]
-            if differing:
-                changes.append(RowChange(before, row, differing))
-        else:
+    for j, row in enumerate(new_rows):
+        if j not in matches:
             changes.append(RowChange(None, row, list(ROW_FIELDS)))
-    for r in old_rows:
-        if id(r) not in matched_ids:
-            changes.append(RowChange(r, None, list(ROW_FIELDS)))
+            continue
+        before = old_rows[matches[j]]
+        differing = [f for f in ROW_FIELDS if before[f] != row[f]]
+        if differing:
+            changes.append(RowChange(before, row, differing))
+    matched_old = set(matches.values())
+    changes += [RowChange(r, None, list(ROW_FIELDS)) for i, r in enumerate(old_rows) if i not in matched_old]
     return Diff(
         header=_fields(old.get("header", {}), new.get("header", {})),
         budget=_fields(old.get("budget", {}), new.get("budget", {})),

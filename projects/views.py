@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators.models import FormKind
@@ -19,6 +20,15 @@ from .querysets import awaiting_statuses
 from .tables import indicator_table
 
 FORMSET_PREFIX = "ind"
+
+# Names for the row fields the editor keeps hidden: their errors come from a damaged or
+# tampered page, and must still be shown on the row, or the page says "fix the red" with nothing red.
+HIDDEN_ROW_FIELDS = {
+    "id": gettext_lazy("行编号"),
+    "level1": gettext_lazy("一级指标"),
+    "level2": gettext_lazy("二级指标"),
+    "position": gettext_lazy("排列顺序"),
+}
 
 
 def _warnings_by_row(found) -> dict[int, list]:
@@ -62,6 +72,11 @@ def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> lis
         sections.setdefault(level1, {}).setdefault(level2, []).append(form)
         row_id = form["id"].value()
         form.row_warnings = warnings_by_id.get(int(row_id), []) if str(row_id or "").isdigit() else []
+        form.row_errors = [
+            _("本行的%(field)s有误：%(error)s请删除本行后重新添加。") % {"field": label, "error": error}
+            for name, label in HIDDEN_ROW_FIELDS.items()
+            for error in form[name].errors
+        ]
 
     def position(form):
         value = form["position"].value()
@@ -187,53 +202,59 @@ def _submit_after_save(request, perf_form):
 @login_required
 def edit_form(request, pk):
     perf_form = get_form_or_404(request.user, pk, for_edit=True)
-    if not perf_form.is_editable:
-        messages.error(
-            request, _("这张表当前的状态（%(status)s）不允许修改。") % {"status": perf_form.get_status_display()}
-        )
-        return redirect(perf_form)
-    framework = perf_form.framework
-    conflict_version = None
-    if request.method == "POST":
-        header_form = header_form_class(perf_form.kind)(request.POST, instance=perf_form)
-        formset = IndicatorFormSet(request.POST, prefix=FORMSET_PREFIX)
-        expected = request.POST.get("version_override") or request.POST.get("version", "")
-        if header_form.is_valid() and formset.is_valid() and expected.isdigit():
-            try:
-                services.save_form(
-                    perf_form=perf_form,
-                    by=request.user,
-                    values=header_form.cleaned_data,
-                    rows=_row_inputs(formset),
-                    expected_version=int(expected),
-                )
-            except services.ConcurrentEditError as exc:
-                conflict_version = exc.current_version
-                messages.error(request, str(exc))
-            except services.DuplicateFormError as exc:
-                messages.error(request, str(exc))
-                if "project_name" in header_form.fields:
-                    header_form.add_error("project_name", str(exc))
-            except services.NotEditableError as exc:
-                messages.error(request, str(exc))
-                return redirect(perf_form)
-            else:
-                if request.POST.get("and_submit"):
-                    return _submit_after_save(request, perf_form)
-                messages.success(request, _("已保存草稿。"))
-                return redirect("projects:edit", pk=perf_form.pk)
-        else:
-            messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
-        posted_version = request.POST.get("version", "")
-        version = int(posted_version) if posted_version.isdigit() else perf_form.version
-    else:
+    if request.method != "POST":
+        if not perf_form.is_editable:
+            messages.error(
+                request, _("这张表当前的状态（%(status)s）不允许修改。") % {"status": perf_form.get_status_display()}
+            )
+            return redirect(perf_form)
         header_form = header_form_class(perf_form.kind)(instance=perf_form)
         formset = IndicatorFormSet(initial=_initial_rows(perf_form), prefix=FORMSET_PREFIX)
-        version = perf_form.version
-    context = _editor_context(
-        perf_form, framework, header_form, formset, version=version, conflict_version=conflict_version
-    )
-    return render(request, "projects/edit.html", context)
+        context = _editor_context(perf_form, perf_form.framework, header_form, formset, version=perf_form.version)
+        return render(request, "projects/edit.html", context)
+
+    header_form = header_form_class(perf_form.kind)(request.POST, instance=perf_form)
+    formset = IndicatorFormSet(request.POST, prefix=FORMSET_PREFIX)
+    posted_version = request.POST.get("version", "")
+    expected = request.POST.get("version_override") or posted_version
+    extra = {"version": int(posted_version) if posted_version.isdigit() else perf_form.version}
+    status = 200
+    if not perf_form.is_editable:
+        # Typically another filler of the unit submitted it meanwhile: the page keeps this user's text.
+        extra["not_editable"], status = True, 409
+    elif not (header_form.is_valid() and formset.is_valid()):
+        messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
+    elif not expected.isdigit():
+        messages.error(
+            request,
+            _("页面缺少版本号，无法确认期间是否有人修改过这张表，本次没有保存。您填写的内容都还在，核对后请再保存。"),
+        )
+    else:
+        try:
+            services.save_form(
+                perf_form=perf_form,
+                by=request.user,
+                values=header_form.cleaned_data,
+                rows=_row_inputs(formset),
+                expected_version=int(expected),
+            )
+        except services.ConcurrentEditError as exc:
+            extra["conflict_version"] = exc.current_version
+            messages.error(request, str(exc))
+        except services.DuplicateFormError as exc:
+            messages.error(request, str(exc))
+            if "project_name" in header_form.fields:
+                header_form.add_error("project_name", str(exc))
+        except services.NotEditableError:
+            perf_form.refresh_from_db(fields=["status"])
+            extra["not_editable"], status = True, 409
+        else:
+            if request.POST.get("and_submit"):
+                return _submit_after_save(request, perf_form)
+            messages.success(request, _("已保存草稿。"))
+            return redirect("projects:edit", pk=perf_form.pk)
+    context = _editor_context(perf_form, perf_form.framework, header_form, formset, **extra)
+    return render(request, "projects/edit.html", context, status=status)
 
 
 @login_required
@@ -265,13 +286,15 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
+# Each key and its "-" twin order exactly in reverse, ties included (by pk), except that
+# empty dates and budgets come last both ways, on SQLite as on PostgreSQL.
 QUEUE_SORTS = {
-    "submitted": ("submitted_at",),
-    "-submitted": ("-submitted_at",),
-    "budget": ("budget",),
-    "-budget": ("-budget",),
-    "warnings": ("warning_count", "error_count"),
-    "-warnings": ("-error_count", "-warning_count"),
+    "submitted": (F("submitted_at").asc(nulls_last=True), "pk"),
+    "-submitted": (F("submitted_at").desc(nulls_last=True), "-pk"),
+    "budget": (F("budget").asc(nulls_last=True), "pk"),
+    "-budget": (F("budget").desc(nulls_last=True), "-pk"),
+    "warnings": ("error_count", "warning_count", "pk"),
+    "-warnings": ("-error_count", "-warning_count", "-pk"),
 }
 QUEUE_PAGE_SIZE = 50
 
@@ -297,8 +320,8 @@ def queue(request):
     )
     forms_qs = filters.apply(forms_qs)
     sort = request.GET.get("sort", "")
-    order = QUEUE_SORTS.get(sort, ("-submitted_at",))
-    forms_qs = forms_qs.order_by("-awaiting_me", *order, "pk")
+    order = QUEUE_SORTS.get(sort, QUEUE_SORTS["-submitted"])
+    forms_qs = forms_qs.order_by("-awaiting_me", *order)
     # Count and order the ids first (an index-only scan of perf_form_queue_idx), then load
     # the page's rows by id: sorting thousands of whole rows cost more than the rest of the page.
     page = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -333,21 +356,35 @@ def _diff_for(perf_form):
     return diff_snapshots(latest_two[1].data, latest_two[0].data)
 
 
-@login_required
-def review(request, pk):
-    perf_form = get_form_or_404(request.user, pk)
+def _review_page(request, perf_form, *, return_draft: dict | None = None):
+    """The review page; after a refused return, with the reviewer's reason and row comments put back."""
+    checked = _checked_table(perf_form)
+    reviewable = can_review(request.user, perf_form)
+    if return_draft:
+        for item in checked["table"]:
+            item.draft_comment = return_draft["comments"].get(item.row.pk, "")
+    # A form that left this reviewer's step meanwhile is a conflict, as in the editor.
+    status = 409 if return_draft and not reviewable else 200
     return render(
         request,
         "projects/review.html",
         {
-            **_checked_table(perf_form),
+            **checked,
             "perf_form": perf_form,
             "events": _timeline(perf_form),
             "diff": _diff_for(perf_form),
             "has_previous": perf_form.submissions.count() > 1,
-            "can_review": can_review(request.user, perf_form),
+            "can_review": reviewable,
+            "commentable": reviewable or bool(return_draft),
+            "return_draft": return_draft,
         },
+        status=status,
     )
+
+
+@login_required
+def review(request, pk):
+    return _review_page(request, get_form_or_404(request.user, pk))
 
 
 def _require_reviewer(user) -> None:
@@ -399,21 +436,31 @@ def approve(request, pk):
     return redirect("projects:review", pk=pk)
 
 
+def _posted_row_comments(post, perf_form) -> dict[int, str]:
+    """`comment-<id>` fields for the form's own rows only.
+
+    Ids are compared as text, so a tampered key (another form's row, a number too large
+    for the database) never reaches a query.
+    """
+    row_ids = {str(pk): pk for pk in perf_form.indicators.values_list("pk", flat=True)}
+    return {
+        row_ids[key.removeprefix("comment-")]: text
+        for key, text in post.items()
+        if key.startswith("comment-") and key.removeprefix("comment-") in row_ids
+    }
+
+
 @require_POST
 @login_required
 def return_view(request, pk):
     perf_form = get_form_or_404(request.user, pk)
     _require_reviewer(request.user)
-    row_comments = {}
-    for key, text in request.POST.items():
-        if key.startswith("comment-") and key[8:].isdigit():
-            row_comments[int(key[8:])] = text
+    reason = request.POST.get("reason", "")
+    row_comments = _posted_row_comments(request.POST, perf_form)
     try:
-        services.return_form(
-            perf_form=perf_form, by=request.user, reason=request.POST.get("reason", ""), row_comments=row_comments
-        )
+        services.return_form(perf_form=perf_form, by=request.user, reason=reason, row_comments=row_comments)
     except services.TransitionError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已退回填报单位。"))
+        return _review_page(request, perf_form, return_draft={"reason": reason, "comments": row_comments})
+    messages.success(request, _("已退回填报单位。"))
     return redirect("projects:review", pk=pk)

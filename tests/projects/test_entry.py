@@ -223,3 +223,44 @@ def test_my_forms_lists_own_unit_only(filler_client, perf_form, unit_b, year):
     page = filler_client.get(reverse("projects:my_forms")).content.decode()
     assert perf_form.project_name in page
     assert other.project_name not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "label"),
+    [
+        ("position", "abc", "排列顺序"),
+        ("level1", "产" * 101, "一级指标"),
+        ("level2", "", "二级指标"),
+        ("id", "x1", "行编号"),
+    ],
+)
+def test_edit_hidden_field_error_marked_on_row(filler_client, perf_form, field, bad, label):
+    rows = [
+        {"level1": "产出目标", "level2": "数量", "level3": "好行", "value": "=1个"},
+        {"level1": "产出目标", "level2": "数量", "level3": "坏行", "value": "=2个", field: bad},
+    ]
+    data = post_data(rows, version=1)
+    data[f"ind-1-{field}"] = bad
+    response = filler_client.post(reverse("projects:edit", args=[perf_form.pk]), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "请按红色提示修改" in page
+    assert page.count('class="invalid-feedback d-block row-error"') == 1
+    assert f"本行的{label}有误" in page
+    bad_row = page[page.index("has-error") : page.index("</tr>", page.index("has-error"))]
+    assert "坏行" in bad_row and "好行" not in bad_row
+    assert not perf_form.indicators.exists()
+
+
+def test_edit_without_version_explains_and_keeps_input(filler_client, perf_form):
+    rows = [{"level1": "产出目标", "level2": "数量", "level3": "新指标", "value": "=3个"}]
+    response = filler_client.post(
+        reverse("projects:edit", args=[perf_form.pk]), post_data(rows, header=dict(HEADER, overview="新概况"))
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "页面缺少版本号" in page and "请按红色提示修改" not in page
+    assert "新概况" in page and "新指标" in page
+    perf_form.refresh_from_db()
+    assert perf_form.overview == "" and perf_form.version == 1 and not perf_form.indicators.exists()

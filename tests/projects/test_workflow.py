@@ -5,7 +5,7 @@ from projects import services
 from projects.models import Action, FormEvent, PerformanceForm, RowComment, Status, Submission
 from tests.factories import IndicatorFactory, UserFactory, complete_form
 
-from .helpers import post_data
+from .helpers import HEADER, post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +161,45 @@ def test_edit_while_submitted_refused(client, ready_form, filler):
     services.submit(perf_form=ready_form, by=filler)
     client.force_login(filler)
     response = client.post(reverse("projects:edit", args=[ready_form.pk]), post_data([], version=ready_form.version))
-    assert response.status_code == 302
+    assert response.status_code == 409
     ready_form.refresh_from_db()
-    assert ready_form.overview == "项目概况"
+    assert ready_form.overview == "项目概况" and ready_form.status == Status.SUBMITTED
+    assert client.get(reverse("projects:edit", args=[ready_form.pk])).status_code == 302
+
+
+def _submit_right_after_loading(monkeypatch, colleague):
+    """The colleague submits between the editor loading the form and saving it (the service's lock sees it)."""
+    from projects import views
+
+    load = views.get_form_or_404
+
+    def load_then_colleague_submits(*args, **kwargs):
+        perf_form = load(*args, **kwargs)
+        services.submit(perf_form=PerformanceForm.objects.get(pk=perf_form.pk), by=colleague)
+        return perf_form
+
+    monkeypatch.setattr(views, "get_form_or_404", load_then_colleague_submits)
+
+
+@pytest.mark.parametrize("during_save", [False, True], ids=["before-post", "during-save"])
+def test_edit_after_colleague_submitted_keeps_typed_input(client, ready_form, filler, monkeypatch, during_save):
+    colleague = UserFactory(username="colleague", organization=filler.organization)
+    if during_save:
+        _submit_right_after_loading(monkeypatch, colleague)
+    else:
+        services.submit(perf_form=ready_form, by=colleague)
+    rows = [{"level1": "产出目标", "level2": "数量", "level3": "我新加的指标", "value": "=77个"}]
+    data = post_data(rows, header=dict(HEADER, overview="我刚写的一大段概况"), version=ready_form.version)
+    client.force_login(filler)
+    response = client.post(reverse("projects:edit", args=[ready_form.pk]), data)
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "不能再保存" in page and "已提交" in page
+    assert "我刚写的一大段概况" in page and "我新加的指标" in page and 'value="=77个"' in page
+    assert "保存草稿" not in page
+    ready_form.refresh_from_db()
+    assert ready_form.overview == "项目概况" and ready_form.indicators.count() == 5
 
 
 def test_edit_after_approval_refused_even_for_admin(
@@ -280,3 +316,64 @@ def test_review_page_query_count_bounded(client, ready_form, filler, dept_review
     client.force_login(dept_reviewer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("projects:review", args=[ready_form.pk])).status_code == 200
+
+
+def _posted_return(client, perf_form, reason, comments):
+    data = {"reason": reason, **{f"comment-{pk}": text for pk, text in comments.items()}}
+    return client.post(reverse("projects:return", args=[perf_form.pk]), data)
+
+
+def test_return_with_short_reason_keeps_reason_and_row_comments(client, ready_form, filler, dept_reviewer):
+    services.submit(perf_form=ready_form, by=filler)
+    target = ready_form.indicators.get(level3="抽查企业数")
+    client.force_login(dept_reviewer)
+    response = _posted_return(client, ready_form, "太少", {target.pk: "请写明抽查比例"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "退回必须写明理由" in page
+    assert ">太少</textarea>" in page
+    assert f'name="comment-{target.pk}" id="comment-{target.pk}" value="请写明抽查比例"' in page
+    ready_form.refresh_from_db()
+    assert ready_form.status == Status.SUBMITTED and not RowComment.objects.exists()
+
+
+def test_return_after_withdraw_keeps_reason_and_row_comments(client, ready_form, filler, dept_reviewer):
+    services.submit(perf_form=ready_form, by=filler)
+    services.withdraw(perf_form=ready_form, by=filler)
+    target = ready_form.indicators.get(level3="报告合格率")
+    client.force_login(dept_reviewer)
+    response = _posted_return(client, ready_form, "请补充质量指标的计算口径。", {target.pk: "合格率口径不清"})
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "可能刚被撤回" in page and "退回没有发出" in page
+    assert "请补充质量指标的计算口径。</textarea>" in page
+    assert 'value="合格率口径不清"' in page
+    assert "退回修改</button>" not in page
+    ready_form.refresh_from_db()
+    assert ready_form.status == Status.DRAFT and not FormEvent.objects.filter(action=Action.RETURN).exists()
+
+
+@pytest.mark.parametrize("bad_key", ["comment-99999999999999999999", "comment-abc", "comment--1", "comment-"])
+def test_return_ignores_tampered_comment_keys(client, ready_form, filler, dept_reviewer, bad_key):
+    services.submit(perf_form=ready_form, by=filler)
+    target = ready_form.indicators.get(level3="抽查企业数")
+    client.force_login(dept_reviewer)
+    data = {"reason": "抽查企业数偏少，请调整。", bad_key: "篡改的意见", f"comment-{target.pk}": "至少60家"}
+    response = client.post(reverse("projects:return", args=[ready_form.pk]), data)
+
+    assert response.status_code == 302
+    ready_form.refresh_from_db()
+    assert ready_form.status == Status.RETURNED
+    assert list(RowComment.objects.values_list("indicator_id", "comment")) == [(target.pk, "至少60家")]
+
+
+def test_return_ignores_comment_on_another_forms_row(client, ready_form, unit_b, year, filler, dept_reviewer):
+    services.submit(perf_form=ready_form, by=filler)
+    foreign_row = IndicatorFactory(perf_form=complete_form(unit=unit_b, year=year), level3="别的表的指标")
+    client.force_login(dept_reviewer)
+    data = {"reason": "请补充满意度调查方法。", f"comment-{foreign_row.pk}": "不该挂到别的表上"}
+    assert client.post(reverse("projects:return", args=[ready_form.pk]), data).status_code == 302
+    assert not RowComment.objects.exists()
+    assert Status.RETURNED == PerformanceForm.objects.get(pk=ready_form.pk).status

@@ -1,0 +1,212 @@
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import FormKind
+from projects import views
+from projects.models import Status
+from tests.factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+QUEUE_SORT_KEYS = ["submitted", "-submitted", "budget", "-budget", "warnings", "-warnings"]
+
+
+def day(n):
+    return datetime(2020, 3, n, 9, 0, tzinfo=SHANGHAI)
+
+
+def queue(client, **params):
+    response = client.get(reverse("projects:queue"), params)
+    assert response.status_code == 200
+    return response
+
+
+def names(response):
+    return [f.project_name for f in response.context["page"].object_list]
+
+
+@pytest.fixture
+def sortable(unit_a, unit_b, department, year):
+    """Four forms awaiting the department reviewer; C and D tie on budget and on counts."""
+
+    def make(name, unit, **fields):
+        fields.setdefault("kind", FormKind.PROJECT)
+        return PerformanceFormFactory(unit=unit, year=year, project_name=name, status=Status.SUBMITTED, **fields)
+
+    make("A", unit_a, submitted_at=day(1), current_budget=Decimal("100"), error_count=0, warning_count=2)
+    make("B", unit_b, submitted_at=day(3), current_budget=None, error_count=1, warning_count=0)
+    make("C", unit_a, submitted_at=day(2), current_budget=Decimal("300"), error_count=0, warning_count=0)
+    # A department's own form: its budget is the fund total.
+    make(
+        "D",
+        department,
+        kind=FormKind.DEPARTMENT,
+        framework=year.department_framework,
+        submitted_at=day(4),
+        fund_total=Decimal("300"),
+        error_count=0,
+        warning_count=0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["D", "B", "C", "A"]),
+        ("submitted", ["A", "C", "B", "D"]),
+        ("-submitted", ["D", "B", "C", "A"]),
+        ("budget", ["A", "C", "D", "B"]),
+        ("-budget", ["D", "C", "A", "B"]),
+        ("warnings", ["C", "D", "A", "B"]),
+        ("-warnings", ["B", "A", "D", "C"]),
+        ("nonsense", ["D", "B", "C", "A"]),
+    ],
+)
+def test_queue_sort(client, dept_reviewer, sortable, sort, expected):
+    client.force_login(dept_reviewer)
+    assert names(queue(client, sort=sort)) == expected
+
+
+@pytest.mark.parametrize("key", ["submitted", "warnings"])
+def test_queue_sort_directions_are_exact_reverses(client, dept_reviewer, sortable, key):
+    client.force_login(dept_reviewer)
+    assert names(queue(client, sort=f"-{key}")) == names(queue(client, sort=key))[::-1]
+
+
+def test_queue_empty_budget_last_both_ways(client, dept_reviewer, sortable):
+    client.force_login(dept_reviewer)
+    assert names(queue(client, sort="budget"))[-1] == "B"
+    assert names(queue(client, sort="-budget"))[-1] == "B"
+
+
+def test_queue_sort_keeps_awaiting_first(client, dept_reviewer, sortable, unit_a, year):
+    PerformanceFormFactory(
+        unit=unit_a, year=year, project_name="E", status=Status.DEPT_APPROVED, submitted_at=day(9), error_count=9
+    )
+    client.force_login(dept_reviewer)
+    for sort in ("submitted", "-submitted", "warnings", "-warnings", "budget", "-budget"):
+        assert names(queue(client, sort=sort))[-1] == "E"
+
+
+def test_queue_header_links_toggle_direction(client, dept_reviewer, sortable):
+    client.force_login(dept_reviewer)
+    page = queue(client, sort="warnings").content.decode()
+    assert '&sort=-warnings"' in page
+    page = queue(client, sort="-warnings").content.decode()
+    assert '&sort=warnings"' in page and '&sort=-warnings"' not in page
+
+
+def test_queue_pages_follow_the_sort(client, dept_reviewer, sortable, monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 3)
+    client.force_login(dept_reviewer)
+    first = queue(client, sort="budget")
+    second = queue(client, sort="budget", page=2)
+    assert names(first) == ["A", "C", "D"] and names(second) == ["B"]
+    assert first.context["page"].paginator.count == 4
+    assert "sort=budget&page=2" in first.content.decode()
+    assert "sort=budget&page=1" in second.content.decode()
+    assert names(queue(client, sort="budget", page=99)) == ["B"]
+    assert names(queue(client, sort="budget", page="x")) == ["A", "C", "D"]
+
+
+def test_queue_query_count_flat_for_every_sort(
+    client, dept_reviewer, sortable, unit_a, year, django_assert_max_num_queries
+):
+    client.force_login(dept_reviewer)
+    with django_assert_max_num_queries(12) as few:
+        queue(client, sort="-budget")
+    PerformanceFormFactory.create_batch(20, unit=unit_a, year=year, status=Status.SUBMITTED, submitted_at=day(5))
+    for sort in QUEUE_SORT_KEYS:
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            queue(client, sort=sort)
+
+
+def test_every_sort_key_is_tested():
+    assert sorted(views.QUEUE_SORTS) == sorted(QUEUE_SORT_KEYS)
+
+
+@pytest.fixture
+def filterable(unit_a, unit_b, department, other_department, year):
+    """Forms across years, units, departments, states, kinds and check results (admin sees them all)."""
+    year_2021 = FiscalYearFactory(year=2021)
+    other_unit = OrganizationFactory(name="丙单位", parent=other_department)
+
+    def make(name, unit, form_year=year, **fields):
+        PerformanceFormFactory(unit=unit, year=form_year, project_name=name, submitted_at=day(1), **fields)
+
+    make("甲-已提交-有错", unit_a, status=Status.SUBMITTED, error_count=1)
+    make("乙-已退回-有警告", unit_b, status=Status.RETURNED, warning_count=2)
+    make("甲-2021", unit_a, form_year=year_2021, status=Status.DEPT_APPROVED)
+    make(
+        "部门整体",
+        department,
+        status=Status.SUBMITTED,
+        kind=FormKind.DEPARTMENT,
+        framework=year.department_framework,
+    )
+    make("丙-已批复", other_unit, status=Status.APPROVED)
+    return {
+        "year_2021": year_2021,
+        "year_2020": year,
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "department": department,
+        "other_department": other_department,
+    }
+
+
+ALL_FORMS = {"甲-已提交-有错", "乙-已退回-有警告", "甲-2021", "部门整体", "丙-已批复"}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ALL_FORMS),
+        ({"year": "@year_2021"}, {"甲-2021"}),
+        ({"year": "@year_2020"}, ALL_FORMS - {"甲-2021"}),
+        ({"department": "@department"}, ALL_FORMS - {"丙-已批复"}),
+        ({"department": "@other_department"}, {"丙-已批复"}),
+        ({"unit": "@unit_b"}, {"乙-已退回-有警告"}),
+        ({"unit": "@department"}, {"部门整体"}),
+        ({"status": Status.RETURNED}, {"乙-已退回-有警告"}),
+        ({"status": Status.SUBMITTED}, {"甲-已提交-有错", "部门整体"}),
+        ({"kind": FormKind.DEPARTMENT}, {"部门整体"}),
+        ({"kind": FormKind.PROJECT}, ALL_FORMS - {"部门整体"}),
+        ({"flags": "errors"}, {"甲-已提交-有错"}),
+        ({"flags": "warnings"}, {"乙-已退回-有警告"}),
+        ({"flags": "clean"}, {"甲-2021", "部门整体", "丙-已批复"}),
+        ({"year": "@year_2020", "unit": "@unit_a"}, {"甲-已提交-有错"}),
+        ({"department": "@department", "status": Status.SUBMITTED, "kind": FormKind.PROJECT}, {"甲-已提交-有错"}),
+    ],
+)
+def test_queue_filters(client, admin_user, filterable, params, expected):
+    client.force_login(admin_user)
+    # "@name": the pk of that object of the fixture.
+    query = {key: filterable[value[1:]].pk if value.startswith("@") else value for key, value in params.items()}
+    assert set(names(queue(client, **query))) == expected
+
+
+def test_queue_filter_keeps_sort_and_page_links(client, admin_user, filterable, monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
+    client.force_login(admin_user)
+    response = queue(client, department=filterable["department"].pk, sort="-warnings")
+    assert names(response) == ["甲-已提交-有错"]
+    assert f"department={filterable['department'].pk}&amp;sort=-warnings&page=2" in response.content.decode()
+
+
+def test_queue_bad_filter_shows_scope_without_error(client, admin_user, filterable):
+    client.force_login(admin_user)
+    assert set(names(queue(client, year="abc", flags="nonsense"))) == ALL_FORMS
+
+
+def test_queue_filter_on_unit_out_of_scope_leaks_nothing(client, dept_reviewer, filterable):
+    client.force_login(dept_reviewer)
+    in_scope = {"甲-已提交-有错", "乙-已退回-有警告", "甲-2021", "部门整体"}
+    other_unit = filterable["other_department"].children.get()
+    assert set(names(queue(client, unit=other_unit.pk))) == in_scope
+    assert set(names(queue(client, department=filterable["other_department"].pk))) == in_scope
