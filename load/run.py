@@ -389,7 +389,8 @@ async def filler_step(b: Browser, year_number: int) -> None:
         b.stats.outcomes["saved"] += 1
     elif CONFLICT in said:
         b.stats.outcomes["save conflict: someone saved first"] += 1
-    elif NOT_EDITABLE in said:
+    elif NOT_EDITABLE in said or 'id="not-editable"' in after.text:
+        # The editor again (409) with the user's input: a colleague submitted it meanwhile.
         b.stats.outcomes["save refused: form moved on"] += 1
     else:
         b.stats.error("unexpected page", f"save {pk}: {said or after.text[:200]}")
