@@ -9,7 +9,6 @@ p95 and the queries of one request. Writes bench-results.json in the project roo
 """
 
 import argparse
-import importlib
 import json
 import math
 import re
@@ -189,27 +188,19 @@ def bench_import(count: int) -> dict:
     return measure([Bench("import_seeds_dry_run", run)], count)[0]
 
 
-def bench_export(year: int) -> dict | None:
-    """HOOK: the Excel bulk export benchmark, when bench/bench_export.py (written separately) exists.
+def bench_export(year: int) -> dict:
+    """The Excel bulk export against the plain writer: bench/bench_export.py, read from its table.
 
-    Called as bench_export.run(year=...) if the module offers run() returning a dict; otherwise
-    run as a script with --year, whose output is read from its last line if that is a JSON object,
-    else from its table ("export  rows  seconds  peak MB ..." and "export / plain: 1.23x").
+    Run as a script so that each writer is measured in a fresh process (its peak RSS is its own).
     """
-    if not EXPORT_BENCH.exists():
-        return None
-    module = importlib.import_module("bench.bench_export")
-    if callable(getattr(module, "run", None)):
-        result = module.run(year=year)
-    else:
-        output = subprocess.run(
-            [sys.executable, str(EXPORT_BENCH), "--year", str(year)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=environment.ROOT,
-        ).stdout
-        result = _export_output(output)
+    output = subprocess.run(
+        [sys.executable, str(EXPORT_BENCH), "--year", str(year)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=environment.ROOT,
+    ).stdout
+    result = _export_output(output)
     return {
         "name": "export_xlsx",
         "seconds": _rounded(result.get("seconds")),
@@ -223,19 +214,15 @@ def _rounded(value):
 
 
 def _export_output(output: str) -> dict:
-    lines = output.strip().splitlines()
-    try:
-        return json.loads(lines[-1])
-    except (json.JSONDecodeError, IndexError):
-        pass
+    """Figures from bench_export.py's table: "export  <rows>  <seconds>  <peak MB> ..." and the ratio line."""
     result = {}
-    for line in lines:
+    for line in output.splitlines():
         if match := re.match(r"export\s+\d+\s+([\d.]+)\s+([\d.]+)", line):
             result["seconds"], result["peak_mb"] = match.groups()
         if match := re.search(r"export / plain: ([\d.]+)x", line):
             result["ratio"] = match.group(1)
     if "seconds" not in result:
-        raise RuntimeError(f"bench/bench_export.py printed nothing this hook can read:\n{output[-1000:]}")
+        raise RuntimeError(f"bench/bench_export.py printed no figures bench/run.py can read:\n{output[-1000:]}")
     return result
 
 
@@ -275,9 +262,8 @@ def main(argv=None) -> int:
     results = bench_screens(fixtures, args.requests, only)
     if only is None or "import_seeds_dry_run" in only:
         results.append(bench_import(args.requests))
-    export = bench_export(environment.YEAR) if only is None or "export_xlsx" in only else None
-    if export is not None:
-        results.append(export)
+    if only is None or "export_xlsx" in only:
+        results.append(bench_export(environment.YEAR))
     print_table(results, generate_seconds)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS.relative_to(environment.ROOT)}")
