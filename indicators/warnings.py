@@ -219,9 +219,12 @@ def _category(name: str) -> str:
 
 
 def _name_unit(row: "Row") -> str:
-    """A unit the 三级 name states in brackets at its end: "合格率（%）" -> "%"; "" if none."""
-    match = re.search(r"\(([^()]+)\)$", row.name)
-    return match[1] if match else ""
+    """A unit the 三级 name states in brackets at its end: "合格率（%）" -> "%"; "" if none.
+
+    Only a short unit counts: "检查工地数（含复查）" states a scope, not a unit.
+    """
+    match = re.search(r"\(([^()]{1,4})\)$", row.name)
+    return match[1] if match and not re.search(r"[含及不]", match[1]) else ""
 
 
 def _wan(amount: Decimal) -> str:
@@ -429,7 +432,8 @@ def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     fields = PROJECT_TEXT_FIELDS if ctx.data.kind == PROJECT else DEPARTMENT_TEXT_FIELDS
     for key, label in fields.items():
         text = normalize(ctx.data.header.get(key))
-        if not text or _is_placeholder(text, ctx.config):  # "无", "/", "——" say nothing either
+        # "无", "/", "——" alone say nothing either; a real text may well contain "××" or "xxgk".
+        if not text or text.lower() in ctx.setting("placeholder_words") or re.fullmatch(r"[\W_]+", text):
             yield key, _("“%(label)s”未填写。请补充该项内容。") % {"label": _(label)}
 
 
@@ -545,10 +549,7 @@ def budget_expense_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
     if total is not None and parts != total:
         yield (
             "fund_total",
-            _(
-                "按支出性质分列的资金合计（%(parts)s万元）与资金总额（%(total)s万元）不符。"
-                "请核对基本支出和项目支出。"
-            )
+            _("按支出性质分列的资金合计（%(parts)s万元）与资金总额（%(total)s万元）不符。请核对基本支出和项目支出。")
             % {"parts": _wan(parts), "total": _wan(total)},
         )
 

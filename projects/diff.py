@@ -11,8 +11,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .forms import DEPARTMENT_MONEY_FIELDS, format_wan
-from .models import PerformanceForm
+from .forms import format_wan
+from .models import DEPARTMENT_MONEY_FIELDS, PerformanceForm
 from .templatetags.perfgoals import yuan
 
 

@@ -40,7 +40,7 @@ from openpyxl.worksheet.page import PageMargins
 from indicators.models import FormKind, Indicator
 from indicators.targets import normalize
 
-from .models import ExportJob, PerformanceForm, Status
+from .models import ExportJob, PerformanceForm, Status, department_form_title
 from .tables import indicator_table
 
 logger = logging.getLogger(__name__)
@@ -1030,11 +1030,6 @@ INDICATOR_ORDER = (
 )
 
 
-def department_title(unit_name: str) -> str:
-    """A department form's name where a project form has its 项目名称 (as `PerformanceForm.title`)."""
-    return _("%(unit)s 部门整体支出绩效目标表") % {"unit": unit_name}
-
-
 def form_rows(forms) -> Iterator[tuple]:
     """One plain row per form, in FORM_COLUMNS order; no model instances.
 
@@ -1067,7 +1062,7 @@ def form_rows(forms) -> Iterator[tuple]:
     ) in forms.order_by(*EXPORT_ORDER).values_list(*FORM_FIELDS).iterator(chunk_size=CHUNK_SIZE):
         department = unit_name if unit_kind == "department" else parent_name
         if kind == FormKind.DEPARTMENT:
-            project_name, total, current = department_title(unit_name), fund_total, fund_total
+            project_name, total, current = department_form_title(unit_name), fund_total, fund_total
         yield (
             year,
             department or "",
@@ -1103,7 +1098,7 @@ def indicator_rows(forms) -> Iterator[tuple]:
     department = FormKind.DEPARTMENT.value
     for row in queryset.iterator(chunk_size=CHUNK_SIZE):
         if row[-1] == department:
-            yield (row[0], row[1], department_title(row[1]), *row[3:-1])
+            yield (row[0], row[1], department_form_title(row[1]), *row[3:-1])
         else:
             yield row[:-1]
 

@@ -6,7 +6,6 @@ process: the confirm request may land on another app server.
 
 import secrets
 from datetime import timedelta
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -26,7 +25,7 @@ from indicators.models import FormKind
 
 from . import excel, services
 from .diff import diff_snapshots
-from .forms import QueueFilterForm, format_wan
+from .forms import QueueFilterForm
 from .models import ExportJob, FiscalYear, PerformanceForm
 from .permissions import can_create, can_edit, get_form_or_404
 
@@ -108,28 +107,13 @@ def _forget(request) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
-def _shown(value) -> str:
-    if value is True:
-        return _("是")
-    if value is False:
-        return _("否")
-    return "" if value is None else str(value)
-
-
-def _decimal(value) -> Decimal | None:
-    """A snapshot's money (元, as text) back as a Decimal."""
-    return None if value is None else Decimal(value)
-
-
 def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None, token: str, action: str, **extra):
     fields = excel.header_fields(sheet.kind) + excel.budget_fields(sheet.kind)
     before = current.snapshot() if current else {"header": {}, "budget": {}, "rows": []}
     diff = diff_snapshots(before, sheet.snapshot())
-    changes = [(c.label, _shown(c.old), _shown(c.new)) for c in diff.header if c.name in fields]
-    # A department form's money is 万元 in the form, on its page and in its file: the same here.
+    # Shown as the review diff shows them: 是/否, 元 with separators, a department's money in 万元.
+    changes = [(c.label, c.old_text, c.new_text) for c in diff.header + diff.budget if c.name in fields]
     in_wan = sheet.kind == FormKind.DEPARTMENT
-    money = format_wan if in_wan else _shown
-    changes += [(c.label, money(_decimal(c.old)), money(_decimal(c.new))) for c in diff.budget if c.name in fields]
     return render(
         request,
         "projects/excel_preview.html",

@@ -129,6 +129,11 @@ class FiscalYear(models.Model):
         return self.project_framework if kind == FormKind.PROJECT else self.department_framework
 
 
+def department_form_title(unit_name: str) -> str:
+    """What a department overall form is called where a project form shows its 项目名称."""
+    return _("%(unit)s 部门整体支出绩效目标表") % {"unit": unit_name}
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
@@ -294,7 +299,7 @@ class PerformanceForm(models.Model):
     @property
     def title(self) -> str:
         if self.kind == FormKind.DEPARTMENT:
-            return _("%(unit)s 部门整体支出绩效目标表") % {"unit": self.unit.name}
+            return department_form_title(self.unit.name)
         return self.project_name or _("（未命名项目）")
 
     @property

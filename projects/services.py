@@ -13,7 +13,18 @@ from indicators.models import FormKind, Indicator
 from indicators.targets import parse_target
 from indicators.warnings import FormData, FormWarning, RowData, check_form
 
-from .models import Action, FormEvent, Organization, PerformanceForm, RowComment, Status, Submission, User
+from .models import (
+    DEPARTMENT_MONEY_FIELDS,
+    LONG_TEXT_FIELDS,
+    Action,
+    FormEvent,
+    Organization,
+    PerformanceForm,
+    RowComment,
+    Status,
+    Submission,
+    User,
+)
 
 HEADER_FIELDS = [
     "project_name",
@@ -22,28 +33,9 @@ HEADER_FIELDS = [
     "planned_end",
     "gov_purchase",
     "performance_type",
-    "overview",
-    "basis",
-    "necessity",
-    "safeguards",
-    "implementation_plan",
-    "goals",
-    "duties",
-    "overall_goal",
+    *LONG_TEXT_FIELDS,
 ]
-BUDGET_FIELDS = [
-    "total_budget",
-    "current_budget",
-    "prev_budget",
-    "prev_executed",
-    "fund_total",
-    "fund_general",
-    "fund_gov_fund",
-    "fund_special_nontax",
-    "fund_other",
-    "expense_basic",
-    "expense_project",
-]
+BUDGET_FIELDS = ["total_budget", "current_budget", "prev_budget", "prev_executed", *DEPARTMENT_MONEY_FIELDS]
 CONTENT_FIELDS = HEADER_FIELDS + BUDGET_FIELDS
 
 

@@ -304,7 +304,7 @@ def queue(request):
     """The reviewer's queue: what awaits this user first, then everything else in scope."""
     user = request.user
     filters = QueueFilterForm(request.GET or None, user=user)
-    forms_qs = (
+    in_scope = (
         PerformanceForm.objects.visible_to(user)
         .select_related("unit__parent", "year")
         .defer(*LONG_TEXT_FIELDS)
@@ -318,15 +318,16 @@ def queue(request):
             budget=Coalesce("current_budget", "fund_total"),
         )
     )
-    forms_qs = filters.apply(forms_qs)
     sort = request.GET.get("sort", "")
     order = QUEUE_SORTS.get(sort, QUEUE_SORTS["-submitted"])
-    forms_qs = forms_qs.order_by("-awaiting_me", *order)
+    forms_qs = filters.apply(in_scope).order_by("-awaiting_me", *order)
     # Count and order the ids first (an index-only scan of perf_form_queue_idx), then load
     # the page's rows by id: sorting thousands of whole rows cost more than the rest of the page.
+    # The rows are fetched through the scope but not the filters: a form approved or saved
+    # between the two queries is still shown as it is now, not lost (nor a KeyError).
     page = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = forms_qs.in_bulk(list(page))
-    page.object_list = [rows[pk] for pk in page]
+    rows = in_scope.in_bulk(list(page))
+    page.object_list = [rows[pk] for pk in page if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -198,6 +198,8 @@ ROW_FIRES = [
     ("name_too_long", "效果目标", "社会效益", "通" * 51, ">=90%"),
     ("rate_not_percent", "产出目标", "质量", "合格率（%）", "达标"),
     ("rate_not_percent", "产出目标", "质量", "出勤率", "=20天"),
+    # a bracketed scope is not a unit
+    ("unit_missing", "产出目标", "数量", "检查工地数（含复查）", "=30"),
 ]
 
 ROW_QUIET = [
@@ -392,6 +394,18 @@ def test_text_missing_fires_on_project(key, label, empty):
     [warning] = [w for w in check_form(project_form(header={key: empty})) if w.code == "text_missing"]
     assert warning.field == key and warning.row is None
     assert label in warning.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "依据《建筑法》，详见http://www.hd.gov.cn/xxgk/2020/zc.html。",
+        "根据《××市建设工程监督办法》开展检查。",
+        "无障碍设施改造",
+    ],
+)
+def test_text_missing_stays_quiet_on_real_text_that_contains_placeholder_marks(text):
+    assert "text_missing" not in form_codes(project_form(header={"basis": text}))
 
 
 @pytest.mark.parametrize(("key", "label"), [("duties", "部门职能职责概述"), ("overall_goal", "整体绩效目标")])

@@ -393,7 +393,7 @@ def test_project_upload_preview_in_yuan(filler_client, rich_form):
     page = filler_client.post(
         reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(data)}
     ).content.decode()
-    assert "517500.00" in page and "600000.00" in page and "金额单位：元" in page
+    assert "517,500.00" in page and "600,000.00" in page and "金额单位：元" in page
 
 
 def test_department_created_from_file_stored_in_yuan(client, dept_filler, year):

@@ -210,3 +210,39 @@ def test_queue_filter_on_unit_out_of_scope_leaks_nothing(client, dept_reviewer, 
     other_unit = filterable["other_department"].children.get()
     assert set(names(queue(client, unit=other_unit.pk))) == in_scope
     assert set(names(queue(client, department=filterable["other_department"].pk))) == in_scope
+
+
+def test_queue_survives_a_form_changing_between_its_two_queries(client, dept_reviewer, sortable, monkeypatch):
+    """A colleague approves a listed form after the ids were read: the page shows it as it is now."""
+    from django.db.models import QuerySet
+
+    from projects.models import PerformanceForm
+
+    original = QuerySet.in_bulk
+
+    def approve_first(self, id_list=None, **kwargs):
+        PerformanceForm.objects.filter(pk=id_list[0]).update(status=Status.DEPT_APPROVED)
+        return original(self, id_list, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "in_bulk", approve_first)
+    client.force_login(dept_reviewer)
+    response = queue(client, status=Status.SUBMITTED)
+    assert len(names(response)) == 4
+    assert Status.DEPT_APPROVED in {f.status for f in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("filler", {"甲单位"}),
+        ("dept_reviewer", {"测试主管部门", "甲单位", "乙单位"}),
+        ("finance_reviewer", {"测试主管部门", "甲单位", "乙单位"}),
+        ("other_finance_reviewer", {"另一主管部门", "丙单位"}),
+        ("admin_user", {"测试主管部门", "甲单位", "乙单位", "另一主管部门", "丙单位"}),
+    ],
+)
+def test_queue_unit_choices_are_the_scope(request, client, unit_a, unit_b, other_department, persona, expected):
+    OrganizationFactory(name="丙单位", parent=other_department)
+    client.force_login(request.getfixturevalue(persona))
+    choices = queue(client).context["filters"].fields["unit"].queryset
+    assert set(choices.values_list("name", flat=True)) == expected
