@@ -367,7 +367,8 @@ def return_form(
     event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
     comments = {pk: text.strip() for pk, text in (row_comments or {}).items() if text and text.strip()}
     if comments:
-        rows = perf_form.indicators.filter(pk__in=list(comments))
+        # Only this form's rows, matched in Python: a forged id never reaches the database.
+        rows = [row for row in perf_form.indicators.all() if row.pk in comments]
         RowComment.objects.bulk_create(
             RowComment(
                 event=event,

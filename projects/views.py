@@ -330,10 +330,19 @@ def queue(request):
     page.object_list = [rows[pk] for pk in page if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
+    # The column headers set their own sort: their links carry the filters only.
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(
         request,
         "projects/queue.html",
-        {"filters": filters, "page": page, "sort": sort, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
+            "filter_query": unsorted.urlencode(),
+        },
     )
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -246,3 +247,12 @@ def test_queue_unit_choices_are_the_scope(request, client, unit_a, unit_b, other
     client.force_login(request.getfixturevalue(persona))
     choices = queue(client).context["filters"].fields["unit"].queryset
     assert set(choices.values_list("name", flat=True)) == expected
+
+
+def test_queue_header_links_carry_filters_and_one_sort(client, dept_reviewer, sortable, year):
+    client.force_login(dept_reviewer)
+    page = queue(client, year=year.pk, sort="budget").content.decode()
+    links = re.findall(r'<th scope="col"[^>]*><a href="\?([^"]*)"', page)
+    assert len(links) == 3
+    for link in links:
+        assert link.count("sort=") == 1 and f"year={year.pk}" in link
