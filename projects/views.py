@@ -446,18 +446,15 @@ def approve(request, pk):
     return redirect("projects:review", pk=pk)
 
 
-def _posted_row_comments(post, perf_form) -> dict[int, str]:
-    """`comment-<id>` fields for the form's own rows only.
-
-    Ids are compared as text, so a tampered key (another form's row, a number too large
-    for the database) never reaches a query.
-    """
-    row_ids = {str(pk): pk for pk in perf_form.indicators.values_list("pk", flat=True)}
-    return {
-        row_ids[key.removeprefix("comment-")]: text
-        for key, text in post.items()
-        if key.startswith("comment-") and key.removeprefix("comment-") in row_ids
-    }
+def _posted_row_comments(post) -> dict[int, str]:
+    """`comment-<row id>` fields; services.return_form keeps only the form's own rows."""
+    comments = {}
+    for key, text in post.items():
+        row_id = key.removeprefix("comment-")
+        # A sane id length: int() of a forged thousands-digit key would raise.
+        if key.startswith("comment-") and row_id.isdigit() and len(row_id) <= 18:
+            comments[int(row_id)] = text
+    return comments
 
 
 @require_POST
@@ -466,7 +463,7 @@ def return_view(request, pk):
     perf_form = get_form_or_404(request.user, pk)
     _require_reviewer(request.user)
     reason = request.POST.get("reason", "")
-    row_comments = _posted_row_comments(request.POST, perf_form)
+    row_comments = _posted_row_comments(request.POST)
     try:
         services.return_form(perf_form=perf_form, by=request.user, reason=reason, row_comments=row_comments)
     except services.TransitionError as exc:
