@@ -31,6 +31,7 @@ lint: install
 test: install browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
 # Bulk Excel export timed against a plain XlsxWriter loop, on the database in DATABASE_URL

@@ -37,7 +37,7 @@ class FrameworkNode(models.Model):
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     name = models.CharField(_("名称"), max_length=100)
     # Other spellings met on published forms (e.g. 环境效益 for 生态效益), one per line.
-    aliases = models.TextField(_("别名"), blank=True)
+    aliases = models.TextField(_("别名"), blank=True, max_length=2000)
     position = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -59,13 +59,17 @@ class FrameworkNode(models.Model):
         return [a.strip() for a in self.aliases.splitlines() if a.strip()]
 
 
+# The longest 三级 name in the published forms we hold is a few hundred characters.
+LEVEL3_MAX_LENGTH = 500
+
+
 class Indicator(models.Model):
     """One 三级 indicator row of a performance form."""
 
     perf_form = models.ForeignKey("projects.PerformanceForm", on_delete=models.CASCADE, related_name="indicators")
     level1 = models.CharField(_("一级指标"), max_length=100)
     level2 = models.CharField(_("二级指标"), max_length=100)
-    level3 = models.TextField(_("三级指标"))
+    level3 = models.TextField(_("三级指标"), max_length=LEVEL3_MAX_LENGTH)
     value = models.CharField(_("指标目标值"), max_length=500, blank=True)
     position = models.PositiveIntegerField(_("顺序"), default=0)
 

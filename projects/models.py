@@ -154,6 +154,12 @@ DEPARTMENT_MONEY_FIELDS = (
     "expense_project",
 )
 
+# Caps on what one person can type. The longest narrative in all published forms we hold is
+# 1,840 characters; past these a form is refused with a message, never slowed to a stall
+# (the Excel layout, the diff and every page grow with the text).
+NARRATIVE_MAX_LENGTH = 5000
+REASON_MAX_LENGTH = 2000
+
 # The long texts of both kinds: lists leave them in the database.
 LONG_TEXT_FIELDS = (
     "overview",
@@ -198,12 +204,12 @@ class PerformanceForm(models.Model):
     planned_end = models.DateField(_("计划完成日期"), null=True, blank=True)
     gov_purchase = models.BooleanField(_("是否含有政府购买服务"), null=True, blank=True)
     performance_type = models.CharField(_("绩效类型"), max_length=100, blank=True)
-    overview = models.TextField(_("项目概况"), blank=True)
-    basis = models.TextField(_("立项依据"), blank=True)
-    necessity = models.TextField(_("项目设立的必要性"), blank=True)
-    safeguards = models.TextField(_("保证项目实施的制度、措施"), blank=True)
-    implementation_plan = models.TextField(_("项目实施计划"), blank=True)
-    goals = models.TextField(_("总目标及阶段性目标"), blank=True)
+    overview = models.TextField(_("项目概况"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    basis = models.TextField(_("立项依据"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    necessity = models.TextField(_("项目设立的必要性"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    safeguards = models.TextField(_("保证项目实施的制度、措施"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    implementation_plan = models.TextField(_("项目实施计划"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    goals = models.TextField(_("总目标及阶段性目标"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
 
     # Budget block of the project form, in 元. Empty, not zero, when unknown
     # (a new project has no last-year figures).
@@ -213,8 +219,8 @@ class PerformanceForm(models.Model):
     prev_executed = models.DecimalField(_("同名项目上年预算执行数（元）"), **MONEY)
 
     # Department overall form (部门整体支出绩效目标表), in 元 (shown in 万元).
-    duties = models.TextField(_("部门职能职责概述"), blank=True)
-    overall_goal = models.TextField(_("整体绩效目标"), blank=True)
+    duties = models.TextField(_("部门职能职责概述"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    overall_goal = models.TextField(_("整体绩效目标"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
     fund_total = models.DecimalField(_("资金总额"), **MONEY)
     fund_general = models.DecimalField(_("一般公共预算"), **MONEY)
     fund_gov_fund = models.DecimalField(_("政府性基金拨款"), **MONEY)
@@ -340,7 +346,7 @@ class FormEvent(AppendOnlyModel):
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    reason = models.TextField(_("意见/理由"), blank=True)
+    reason = models.TextField(_("意见/理由"), blank=True, max_length=REASON_MAX_LENGTH)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -380,8 +386,8 @@ class RowComment(AppendOnlyModel):
         "indicators.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
     )
     # The row as the reviewer saw it, kept when the row is later edited or removed.
-    row_label = models.TextField(_("指标"))
-    comment = models.TextField(_("意见"))
+    row_label = models.TextField(_("指标"), max_length=1000)
+    comment = models.TextField(_("意见"), max_length=REASON_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("指标意见")
