@@ -1,0 +1,113 @@
+"""The production path: settings with DEBUG off, each run in a fresh process as the server would."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_STORAGE = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    # Only what the README's environment file sets; nothing inherited may switch the proxy trust on.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "TRUST_X_FORWARDED_PROTO", "STATIC_ROOT", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="perfgoals.settings",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
+        ALLOWED_HOSTS="testserver",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=production_env(STATIC_ROOT=str(static_root)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return result, static_root
+
+
+def test_collectstatic_with_manifest_storage_succeeds(collected):
+    result, static_root = collected
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    hashed_css = manifest["paths"]["vendor/bootstrap/bootstrap.min.css"]
+    assert re.fullmatch(r"vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css", hashed_css)
+    assert (static_root / (hashed_css + ".gz")).is_file()
+    # The source map comment is rewritten to the hashed map, which exists.
+    hashed_map = manifest["paths"]["vendor/bootstrap/bootstrap.min.css.map"]
+    assert hashed_map.rsplit("/", 1)[1] in (static_root / hashed_css).read_text()
+    assert (static_root / hashed_map).is_file()
+
+
+@pytest.mark.django_db
+def test_pages_render_with_the_collected_manifest(collected, client):
+    result, static_root = collected
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    with override_settings(STATIC_ROOT=static_root, STORAGES=MANIFEST_STORAGE):
+        response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/" + manifest["paths"]["vendor/bootstrap/bootstrap.min.css"] in html
+    assert "/static/" + manifest["paths"]["vendor/bootstrap/bootstrap.bundle.min.js"] in html
+
+
+REQUEST_SCRIPT = """
+import json
+import django
+django.setup()
+from django.test import Client
+headers = json.loads({headers!r})
+response = Client().get("/", headers=headers)
+print(json.dumps({{"status": response.status_code, "location": response.get("Location", "")}}))
+"""
+
+
+@pytest.mark.parametrize(
+    "trust, headers, status, location",
+    [
+        # A client reaching gunicorn directly cannot skip the HTTPS redirect by claiming a proxy.
+        (None, {"X-Forwarded-Proto": "https"}, 301, "https://testserver/"),
+        ("0", {"X-Forwarded-Proto": "https"}, 301, "https://testserver/"),
+        (None, {}, 301, "https://testserver/"),
+        # Behind the configured proxy: its https requests are served, its plain http ones redirected.
+        ("1", {"X-Forwarded-Proto": "https"}, 302, "/forms/"),
+        ("1", {"X-Forwarded-Proto": "http"}, 301, "https://testserver/"),
+        ("1", {}, 301, "https://testserver/"),
+    ],
+)
+def test_proxy_header_trusted_only_when_configured(trust, headers, status, location):
+    extra = {} if trust is None else {"TRUST_X_FORWARDED_PROTO": trust}
+    result = subprocess.run(
+        [sys.executable, "-c", REQUEST_SCRIPT.format(headers=json.dumps(headers))],
+        cwd=ROOT,
+        env=production_env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer == {"status": status, "location": location}
