@@ -37,6 +37,7 @@ class RowChange:
     old: dict | None  # None: the row was added
     new: dict | None  # None: the row was removed
     changed: list[str] = field(default_factory=list)  # which of level1/level2/level3/value
+    moved: bool = False  # the row stands elsewhere relative to the rows that stayed in place
 
 
 @dataclass
@@ -58,7 +59,12 @@ class Diff:
 
     @property
     def changed(self):
-        return [r for r in self.rows if r.old is not None and r.new is not None]
+        return [r for r in self.rows if r.old is not None and r.new is not None and r.changed]
+
+    @property
+    def moved(self):
+        """Rows whose only change is their place in the table."""
+        return [r for r in self.rows if r.moved and not r.changed]
 
 
 ROW_FIELDS = ("level1", "level2", "level3", "value")
@@ -130,9 +136,40 @@ def _match_rows(old_rows: list[dict], new_rows: list[dict]) -> dict[int, int]:
     return matches
 
 
+def _moved(matches: dict[int, int]) -> set[int]:
+    """New row indexes that moved: those off a longest run of rows kept in their old order.
+
+    Moving one row of A, B, C to the end reads as one move (A), not as B and C moving up.
+    """
+    pairs = sorted(matches.items())
+    # Patience sorting over the old indexes, in new order: O(n log n) longest increasing run.
+    tails: list[int] = []  # tails[k]: position in `pairs` ending the best run of length k+1
+    before: list[int | None] = [None] * len(pairs)
+    for p, (_new, old_index) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][1] < old_index:
+                lo = mid + 1
+            else:
+                hi = mid
+        before[p] = tails[lo - 1] if lo else None
+        if lo == len(tails):
+            tails.append(p)
+        else:
+            tails[lo] = p
+    in_order = set()
+    p = tails[-1] if tails else None
+    while p is not None:
+        in_order.add(pairs[p][0])
+        p = before[p]
+    return {new for new, _old in pairs if new not in in_order}
+
+
 def diff_snapshots(old: dict, new: dict) -> Diff:
     old_rows, new_rows = list(old.get("rows", [])), list(new.get("rows", []))
     matches = _match_rows(old_rows, new_rows)
+    moved = _moved(matches)
     changes = []
     for j, row in enumerate(new_rows):
         if j not in matches:
@@ -140,8 +177,8 @@ def diff_snapshots(old: dict, new: dict) -> Diff:
             continue
         before = old_rows[matches[j]]
         differing = [f for f in ROW_FIELDS if before[f] != row[f]]
-        if differing:
-            changes.append(RowChange(before, row, differing))
+        if differing or j in moved:
+            changes.append(RowChange(before, row, differing, moved=j in moved))
     matched_old = set(matches.values())
     changes += [RowChange(r, None, list(ROW_FIELDS)) for i, r in enumerate(old_rows) if i not in matched_old]
     return Diff(

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import formsets
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -174,7 +175,24 @@ class IndicatorRowForm(forms.Form):
         return cleaned
 
 
+TAMPERED_ROWS_MESSAGE = _(
+    "页面上的指标行数据不完整或被改动过，本次没有保存任何内容。请刷新页面后重新填写；已保存的内容没有变化。"
+)
+
+
 class BaseIndicatorFormSet(forms.BaseFormSet):
+    default_error_messages = {"missing_management_form": TAMPERED_ROWS_MESSAGE}
+
+    def clean(self):
+        # A negative or too small TOTAL_FORMS makes Django read fewer rows than were posted
+        # (TOTAL_FORMS=-1 reads none): the save would then delete every row it did not see.
+        counts = self.management_form.cleaned_data
+        total, initial = counts[formsets.TOTAL_FORM_COUNT], counts[formsets.INITIAL_FORM_COUNT]
+        pattern = re.compile(rf"{re.escape(self.prefix)}-(\d+)-")
+        posted = {int(match.group(1)) for key in self.data if (match := pattern.match(key))}
+        if total < 0 or initial < 0 or initial > total or any(index >= total for index in posted):
+            raise ValidationError(TAMPERED_ROWS_MESSAGE, code="tampered")
+
     def rows(self):
         """The kept rows in the order the editor showed them."""
         kept = [form for form in self.forms if not self._should_delete_form(form) and not form.is_blank()]

@@ -57,19 +57,37 @@ def _initial_rows(perf_form: PerformanceForm) -> list[dict]:
     ]
 
 
+def _row_position(form) -> int:
+    # 0 is the first row's position, not a missing one: `value or ""` once sent it to the end.
+    value = form["position"].value()
+    text = "" if value is None else str(value)
+    return int(text) if text.lstrip("-").isdigit() else 10**6
+
+
+def _merge_order(present: list[str], reference: list[str]) -> list[str]:
+    """`present` in its own order, with each missing `reference` name placed after its predecessor there."""
+    merged = list(present)
+    previous = None
+    for name in reference:
+        if name not in merged:
+            merged.insert(merged.index(previous) + 1 if previous is not None else 0, name)
+        previous = name
+    return merged
+
+
 def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> list[dict]:
     """Row forms grouped as on paper: 一级 sections, 二级 groups, rows by position.
 
-    Groups come from the framework, so an empty 二级 still offers "add a row";
-    rows under names the framework does not know get groups of their own.
+    Groups with rows keep the form's own order: the page posts rows back in the order it
+    shows them, so showing them in framework order would reorder an imported form on its
+    first save. Every 二级 of the framework gets a group (after its framework predecessor),
+    so an empty one still offers "add a row"; unknown names get groups of their own.
     """
-    sections: dict[str, dict[str, list]] = {}
-    for level1, children in framework.tree():
-        sections[level1.name] = {child.name: [] for child in children}
-    for form in formset.forms:
+    found: dict[str, dict[str, list]] = {}
+    for form in sorted(formset.forms, key=_row_position):
         level1 = form["level1"].value() or ""
         level2 = form["level2"].value() or ""
-        sections.setdefault(level1, {}).setdefault(level2, []).append(form)
+        found.setdefault(level1, {}).setdefault(level2, []).append(form)
         row_id = form["id"].value()
         form.row_warnings = warnings_by_id.get(int(row_id), []) if str(row_id or "").isdigit() else []
         form.row_errors = [
@@ -77,17 +95,16 @@ def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> lis
             for name, label in HIDDEN_ROW_FIELDS.items()
             for error in form[name].errors
         ]
-
-    def position(form):
-        value = form["position"].value()
-        return int(value) if str(value or "").lstrip("-").isdigit() else 10**6
-
+    tree = {level1.name: [child.name for child in children] for level1, children in framework.tree()}
     return [
         {
             "level1": level1,
-            "groups": [{"level2": level2, "forms": sorted(forms, key=position)} for level2, forms in groups.items()],
+            "groups": [
+                {"level2": level2, "forms": found.get(level1, {}).get(level2, [])}
+                for level2 in _merge_order(list(found.get(level1, {})), tree.get(level1, []))
+            ],
         }
-        for level1, groups in sections.items()
+        for level1 in _merge_order(list(found), list(tree))
     ]
 
 

@@ -67,7 +67,20 @@
     else if (button.classList.contains("js-down")) { move(row, 1); button.focus(); }
   });
 
+  // Positions are renumbered from the page only once rows were added or moved: the page
+  // groups rows by 二级, so renumbering an untouched form would regroup an imported one
+  // whose rows interleave, and a save that changes nothing must change nothing.
+  var reordered = false;
+  table.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (button && (button.classList.contains("js-add") || button.classList.contains("js-up") ||
+        button.classList.contains("js-down"))) {
+      reordered = true;
+    }
+  });
+
   form.addEventListener("submit", function () {
+    if (!reordered) return;
     var position = 0;
     table.querySelectorAll("tr.indicator-row").forEach(function (row) {
       input(row, "position").value = String(position++);
