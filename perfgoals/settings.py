@@ -5,9 +5,11 @@ DATABASE_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "perfgoals.apps.AxesConfig",
     "indicators",
     "projects",
 ]
@@ -47,13 +51,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "perfgoals.middleware.IdleSessionMiddleware",
+    "perfgoals.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the login view's failure and answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "perfgoals.urls"
@@ -94,9 +103,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:my_forms"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login lockout (django-axes). Failures are counted per account and, separately, per client
+# address; an address has its own, higher limit because a whole office often reaches us through
+# one NAT address (perfgoals.lockout.AccountAndAddressHandler).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "perfgoals.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("PERFGOALS_LOGIN_FAILURE_LIMIT", "5"))
+PERFGOALS_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("PERFGOALS_LOGIN_IP_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PERFGOALS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_CALLABLE = "perfgoals.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "perfgoals.lockout.client_ip"
+# The request header (e.g. X-Real-IP) that our own reverse proxy sets to the client's address.
+# Unset, the address is the TCP peer: a client-sent X-Forwarded-For is never believed.
+PERFGOALS_CLIENT_IP_HEADER = os.environ.get("PERFGOALS_CLIENT_IP_HEADER", "").strip()
+# Log who failed and from where (the password is always masked): the log is where an attack shows.
+AXES_SENSITIVE_PARAMETERS = []
+# Admins unlock through the project's own admin for access attempts (perfgoals.lockout_admin).
+AXES_ENABLE_ADMIN = False
+
+# Idle timeout: a session ends after this much inactivity. perfgoals.middleware.IdleSessionMiddleware
+# renews it at most once a minute rather than writing the session row on every request.
+SESSION_COOKIE_AGE = int(os.environ.get("PERFGOALS_SESSION_IDLE_MINUTES", "120")) * 60
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "perfgoals" / "locale_axes"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -123,6 +158,21 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MAX_INDICATOR_ROWS = 200
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_INDICATOR_ROWS * 8 + 200
 
+# No inline code at all: scripts and styles come from static/, an inline <script> that must stay
+# carries nonce="{{ request.csp_nonce }}".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    },
+}
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -137,9 +187,14 @@ if not DEBUG:
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+_axes_log_level = os.environ.get("LOG_LEVEL", "WARNING").upper()
+if _axes_log_level not in ("DEBUG", "INFO"):
+    _axes_log_level = "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Failed logins and lockouts (axes logs them at WARNING) reach the console whatever LOG_LEVEL says.
+    "loggers": {"axes": {"level": _axes_log_level}},
 }

@@ -8,13 +8,14 @@ from projects.models import PerformanceForm, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_gives_every_state_and_working_accounts(capsys):
+def test_load_demo_gives_every_state_and_working_accounts(capsys, rf):
     call_command("load_demo")
     call_command("load_demo")  # idempotent
     out = capsys.readouterr().out
     assert set(PerformanceForm.objects.values_list("status", flat=True)) == set(Status.values)
     assert PerformanceForm.objects.filter(kind="department").count() == 1
     for username, *_rest in ACCOUNTS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        # The lockout backend (axes) needs the request a login comes with.
+        assert authenticate(rf.post("/accounts/login/"), username=username, password=DEMO_PASSWORD) is not None
         assert username in out
     assert PerformanceForm.objects.filter(project_name="安全质量监督查处").count() == 1

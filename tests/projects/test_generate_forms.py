@@ -58,8 +58,9 @@ def test_generate_forms_about_twenty_parsed_rows_and_true_counts(generated):
     assert not rows.filter(Q(value__contains="2020") | Q(level3__contains="2020")).exists()
 
 
-def test_generate_forms_accounts_share_one_password(generated):
-    assert authenticate(username=filler_username(1), password=DEFAULT_PASSWORD) is not None
+def test_generate_forms_accounts_share_one_password(generated, rf):
+    login = rf.post("/accounts/login/")  # the lockout backend (axes) needs the request a login comes with
+    assert authenticate(login, username=filler_username(1), password=DEFAULT_PASSWORD) is not None
     hashes = set(User.objects.filter(username__startswith="syn_").values_list("password", flat=True))
     assert len(hashes) == 1
     finance = User.objects.get(username=FINANCE_ALL_USERNAME)

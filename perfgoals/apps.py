@@ -1,0 +1,12 @@
+from axes.apps import AppConfig as BaseAxesConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AxesConfig(BaseAxesConfig):
+    """django-axes under a Chinese name, with the project's admin for lockouts."""
+
+    verbose_name = _("登录保护")
+
+    def ready(self):
+        super().ready()
+        from . import lockout_admin  # noqa: F401 - registers the admin
