@@ -13,13 +13,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-# django-axes ships no Chinese catalogue: its admin is translated in perfgoals/locale_axes.
-AXES_MO := perfgoals/locale_axes/zh_Hans/LC_MESSAGES/django.mo
-$(AXES_MO): $(AXES_MO:.mo=.po)
-	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
-	msgfmt --check-format -o $@ $<
-
-install: $(STAMP) $(AXES_MO)
+install: $(STAMP)
 
 # Debian's chromium for the browser journeys (Playwright never downloads a browser here).
 browser:

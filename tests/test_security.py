@@ -1,5 +1,6 @@
 """Login lockout, password change, idle timeout, no-store and the Content-Security-Policy (issue #11 §4)."""
 
+import gettext
 import io
 import logging
 import re
@@ -146,6 +147,14 @@ def test_admin_unlocks_an_account(client, filler, admin_user):
     assert "filler 可以重新登录" in response.content.decode()
     assert not AccessAttempt.objects.exists()
     assert login(client, "filler", PASSWORD).status_code == 302
+
+
+def test_axes_catalogue_is_compiled_from_its_po():
+    folder = Path(settings.BASE_DIR) / "perfgoals" / "locale_axes" / "zh_Hans" / "LC_MESSAGES"
+    with (folder / "django.mo").open("rb") as mo:
+        compiled = {k: v for k, v in gettext.GNUTranslations(mo)._catalog.items() if k}
+    source = dict(re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', (folder / "django.po").read_text("utf-8"), re.M))
+    assert compiled == source
 
 
 def test_reset_command_unlocks_an_account(client, filler):
