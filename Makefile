@@ -19,9 +19,13 @@ install: $(STAMP)
 browser:
 	@(test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
+# The task worker (bulk exports) runs in the background beside the development server and is
+# stopped with it: Ctrl+C, or runserver exiting for any other reason.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install

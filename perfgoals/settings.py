@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "perfgoals.apps.AxesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "indicators",
     "projects",
 ]
@@ -157,6 +159,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # MAX_INDICATOR_ROWS rows, and the limit leaves room for the header on top.
 MAX_INDICATOR_ROWS = 200
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_INDICATOR_ROWS * 8 + 200
+
+# Background tasks (django-tasks): the database is the queue, so there is no broker to run;
+# `manage.py db_worker` runs them, one at a time per worker process (projects.exports).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Bulk exports queued or running at once, everyone together; past it a new one is refused.
+PERFGOALS_EXPORT_MAX_ACTIVE = int(os.environ.get("PERFGOALS_EXPORT_MAX_ACTIVE", "3"))
+# A finished export (and its file, kept in the database) is deleted this long after it finished.
+PERFGOALS_EXPORT_KEEP_HOURS = int(os.environ.get("PERFGOALS_EXPORT_KEEP_HOURS", "24"))
+# A running export beats every 10 s; silent this long, its worker is taken for dead and it is retried.
+PERFGOALS_EXPORT_STALE_SECONDS = int(os.environ.get("PERFGOALS_EXPORT_STALE_SECONDS", "60"))
+# An export still queued after this long has no worker at all: it is reported failed.
+PERFGOALS_EXPORT_QUEUE_MINUTES = int(os.environ.get("PERFGOALS_EXPORT_QUEUE_MINUTES", "10"))
 
 # No inline code at all: scripts and styles come from static/, an inline <script> that must stay
 # carries nonce="{{ request.csp_nonce }}".

@@ -13,24 +13,18 @@ goes through `_text_cell` (openpyxl: `data_type = "s"` set after the value) or
 import logging
 import math
 import re
-import tempfile
-import threading
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from io import BytesIO
-from pathlib import Path
 
 import openpyxl
 import xlsxwriter
 from django.conf import settings
-from django.db import connections, reset_queries, transaction
-from django.db.models import BinaryField, F, Func, Value
-from django.db.models.functions import Cast, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -40,7 +34,7 @@ from openpyxl.worksheet.page import PageMargins
 from indicators.models import FormKind, Indicator
 from indicators.targets import normalize
 
-from .models import ExportJob, PerformanceForm, Status, department_form_title
+from .models import PerformanceForm, Status, department_form_title
 from .tables import indicator_table
 
 logger = logging.getLogger(__name__)
@@ -51,10 +45,8 @@ PERFGOALS_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
 # A form has at most MAX_INDICATOR_ROWS rows plus some 30 of header: 2,000 is absurd.
 PERFGOALS_UPLOAD_MAX_ROWS = 2000
-# The bulk export reports progress (and touches its heartbeat) this often.
+# The bulk export reports progress this often (and, when asked, every few seconds too).
 PERFGOALS_EXPORT_PROGRESS_EVERY = 2000
-# A running export whose heartbeat is older than this died with its process.
-PERFGOALS_EXPORT_STALE_AFTER = timedelta(minutes=10)
 
 
 def setting(name: str):
@@ -1108,8 +1100,14 @@ def write_bulk(
     forms: Iterable[tuple],
     indicators: Iterable[tuple],
     progress: Callable[[int], None] | None = None,
+    progress_seconds: float | None = None,
 ) -> int:
-    """Write the two sheets to `target` (a path); returns the number of data rows written."""
+    """Write the two sheets to `target` (a path); returns the number of data rows written.
+
+    `progress(rows written)` is called every PERFGOALS_EXPORT_PROGRESS_EVERY rows and at the end;
+    with `progress_seconds`, also once that long has passed since the last call, so that a job's
+    heartbeat keeps beating while rows come slowly (a busy database, a slow first chunk).
+    """
     workbook = xlsxwriter.Workbook(str(target), WORKBOOK_OPTIONS)
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True}),
@@ -1119,6 +1117,7 @@ def write_bulk(
     }
     written = 0
     every = setting("PERFGOALS_EXPORT_PROGRESS_EVERY")
+    due = time.monotonic() + progress_seconds if progress_seconds is not None else math.inf
     try:
         for sheet_name, columns, rows in (
             (FORM_SHEET, FORM_COLUMNS, forms),
@@ -1134,8 +1133,10 @@ def write_bulk(
             for row_number, row in enumerate(rows, start=1):
                 _write_row(ws, row_number, row, kinds, formats)
                 written += 1
-                if progress and written % every == 0:
+                if progress and (written % every == 0 or time.monotonic() >= due):
                     progress(written)
+                    if progress_seconds is not None:
+                        due = time.monotonic() + progress_seconds
             ws.autofilter(0, 0, max(row_number, 1), len(columns) - 1)
     finally:
         workbook.close()
@@ -1158,104 +1159,12 @@ def _write_row(ws, row: int, values: tuple, kinds: list[str], formats: dict) -> 
             ws.write_number(row, col, value, formats[kind])
 
 
-def export_forms(forms, target, progress: Callable[[int], None] | None = None) -> int:
-    """The bulk export of a PerformanceForm queryset to the file `target`."""
-    return write_bulk(target, form_rows(forms), indicator_rows(forms), progress)
+def export_forms(
+    forms, target, progress: Callable[[int], None] | None = None, progress_seconds: float | None = None
+) -> int:
+    """The bulk export of a PerformanceForm queryset to the file `target` (see `write_bulk`)."""
+    return write_bulk(target, form_rows(forms), indicator_rows(forms), progress, progress_seconds)
 
 
 def export_total(forms) -> int:
     return forms.count() + Indicator.objects.filter(perf_form__in=forms.values("pk")).count()
-
-
-# ---------------------------------------------------------------------------
-# Export jobs: built in the background, everything kept in the database so that
-# any app process can answer the poll and serve the download.
-
-
-def job_forms(job: ExportJob):
-    """The forms the job's owner may see, filtered as the queue was when the job started."""
-    from .forms import QueueFilterForm
-
-    filters = QueueFilterForm(job.filters or None, user=job.owner)
-    return filters.apply(PerformanceForm.objects.visible_to(job.owner))
-
-
-def run_export_job(job_pk: int) -> None:
-    """Build the workbook of one job and store it; any failure is recorded on the job."""
-    jobs = ExportJob.objects.filter(pk=job_pk)
-    try:
-        job = jobs.select_related("owner").defer("file").get()
-        forms = job_forms(job)
-        jobs.update(status=ExportJob.Status.RUNNING, total=export_total(forms), updated_at=timezone.now())
-
-        def progress(written: int) -> None:
-            jobs.update(progress=written, updated_at=timezone.now())
-
-        with tempfile.TemporaryDirectory(prefix="perfgoals-export-") as folder:
-            path = Path(folder) / "export.xlsx"
-            written = export_forms(forms, path, progress)
-            size = _store_file(jobs, path)
-        now = timezone.now()
-        jobs.update(status=ExportJob.Status.DONE, progress=written, file_size=size, finished_at=now, updated_at=now)
-    except Exception as exc:  # a background job has no caller to raise to: record it
-        logger.exception("export job %s failed", job_pk)
-        now = timezone.now()
-        jobs.update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=now, updated_at=now)
-
-
-FILE_CHUNK = 2 * 1024 * 1024
-
-
-def _store_file(jobs, path: Path) -> int:
-    """Append the file to the job's BinaryField a few MB at a time.
-
-    One UPDATE with the whole file would hold several copies of it in this process
-    (psycopg2 escapes bytea as hex text): a 16 MB file took the peak from 65 to 200 MB. `||` joins
-    bytea on PostgreSQL; SQLite joins blobs as text, hence the cast back to BLOB.
-    """
-    binary = BinaryField()
-    size = 0
-    jobs.update(file=b"")
-    with path.open("rb") as handle:
-        while chunk := handle.read(FILE_CHUNK):
-            joined = Func(F("file"), Value(chunk, output_field=binary), arg_joiner=" || ", template="(%(expressions)s)")
-            jobs.update(file=Cast(joined, binary), updated_at=timezone.now())
-            # With DEBUG on, Django's query log would keep every hex-escaped chunk.
-            reset_queries()
-            size += len(chunk)
-    return size
-
-
-def start_export_job(job: ExportJob) -> None:
-    """Run the job in a thread of this process (or inline when PERFGOALS_EXPORT_SYNC, as in tests)."""
-    if getattr(settings, "PERFGOALS_EXPORT_SYNC", False):
-        run_export_job(job.pk)
-        return
-
-    def work():
-        try:
-            run_export_job(job.pk)
-        finally:
-            connections.close_all()
-
-    transaction.on_commit(lambda: threading.Thread(target=work, name=f"export-job-{job.pk}", daemon=True).start())
-
-
-def expire_stale(job: ExportJob) -> ExportJob:
-    """A job whose heartbeat stopped died with its process (a restart): say so instead of spinning."""
-    unfinished = (ExportJob.Status.PENDING, ExportJob.Status.RUNNING)
-    if job.status in unfinished and job.updated_at < timezone.now() - setting("PERFGOALS_EXPORT_STALE_AFTER"):
-        message = _("导出中断（服务器可能重启过），请重新导出。")
-        ExportJob.objects.filter(pk=job.pk, status__in=unfinished).update(
-            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
-        )
-        job.status, job.error = ExportJob.Status.FAILED, message
-    return job
-
-
-def job_file_chunks(job: ExportJob, chunk: int = 1024 * 1024) -> Iterator[bytes]:
-    """The stored workbook in pieces, so a download never loads it whole into one process."""
-    jobs = ExportJob.objects.filter(pk=job.pk)
-    for start in range(0, job.file_size, chunk):
-        piece = jobs.annotate(piece=Substr("file", start + 1, chunk)).values_list("piece", flat=True).get()
-        yield bytes(piece)

@@ -1,13 +1,15 @@
-"""Excel views: the official layout down and back up, and the bulk export. projects.excel does the work.
+"""Excel views: the official layout down and back up, and the bulk export.
+
+projects.excel does the Excel work; projects.exports starts, runs and cleans up export jobs.
 
 An upload waits for confirmation in the session (database-backed), never in this
 process: the confirm request may land on another app server.
 """
 
 import secrets
-from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from indicators.models import FormKind
 
-from . import excel, services
+from . import excel, exports, services
 from .diff import diff_snapshots
 from .forms import QueueFilterForm
 from .models import ExportJob, FiscalYear, PerformanceForm
@@ -31,8 +33,6 @@ from .permissions import can_create, can_edit, get_form_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_KEY = "excel_upload"
-# Finished export files are kept this long, then removed when someone starts a new export.
-EXPORT_KEEP = timedelta(days=1)
 
 
 class UploadForm(forms.Form):
@@ -287,46 +287,59 @@ def upload_new_confirm(request):
 @require_POST
 @login_required
 def export_start(request):
-    """Start a background export of the queue as filtered (the query string), in the user's scope."""
+    """Queue an export of the queue as filtered (the query string), in the user's scope."""
     filters = {name: request.GET[name] for name in QueueFilterForm.base_fields if request.GET.get(name)}
-    ExportJob.objects.filter(finished_at__lt=timezone.now() - EXPORT_KEEP).delete()
-    job = ExportJob.objects.create(owner=request.user, filters=filters)
-    excel.start_export_job(job)
+    try:
+        job, created = exports.start_export(owner=request.user, filters=filters)
+    except exports.ExportRefused as exc:
+        messages.error(request, str(exc))
+        query = request.GET.urlencode()
+        return redirect(reverse("projects:queue") + (f"?{query}" if query else ""))
+    if not created:
+        messages.info(request, _("您已有一个导出在排队或生成，请等它完成后再导出。下面是它的进度。"))
     return redirect("projects:excel_export_status", job_pk=job.pk)
 
 
 def _own_job(request, job_pk) -> ExportJob:
-    """An export job of this user; anyone else's is a 404. The file itself is never loaded here."""
+    """An export job of this user, its lost worker dealt with; anyone else's is a 404. Never loads the file."""
+    jobs = ExportJob.objects.filter(pk=job_pk, owner=request.user)
+    exports.recover_stale(jobs)
     try:
-        job = ExportJob.objects.defer("file").get(pk=job_pk, owner=request.user)
+        return jobs.defer("file").get()
     except ExportJob.DoesNotExist:
         raise Http404(_("没有找到这个导出任务。")) from None
-    return excel.expire_stale(job)
 
 
 def _job_state(job: ExportJob) -> dict:
-    percent = 100 if job.status == ExportJob.Status.DONE else int(100 * job.progress / job.total) if job.total else 0
+    done = job.status == ExportJob.Status.DONE
+    expired = done and exports.is_expired(job)
+    percent = 100 if done else int(100 * job.progress / job.total) if job.total else 0
+    notice = ""
+    if job.attempts > 1 and job.status in exports.ACTIVE:
+        notice = _("后台任务进程中断过一次，导出已自动重新开始。")
+    error = _("文件已过期删除，请重新导出。") if expired else job.error
     return {
         "status": job.status,
         "status_display": job.get_status_display(),
         "progress": job.progress,
         "total": job.total,
         "percent": min(percent, 100),
-        "error": job.error,
-        "download_url": reverse("projects:excel_export_download", args=[job.pk])
-        if job.status == ExportJob.Status.DONE
-        else None,
+        "notice": notice,
+        "error": error,
+        "download_url": reverse("projects:excel_export_download", args=[job.pk]) if done and not expired else None,
     }
 
 
 @login_required
 def export_status(request, job_pk):
     job = _own_job(request, job_pk)
-    return render(
-        request,
-        "projects/excel_export.html",
-        {"job": job, "state": _job_state(job), "count_template": _("已写 %(n)s / %(total)s 行")},
-    )
+    context = {
+        "job": job,
+        "state": _job_state(job),
+        "keep_hours": settings.PERFGOALS_EXPORT_KEEP_HOURS,
+        "count_template": _("已写 %(n)s / %(total)s 行"),
+    }
+    return render(request, "projects/excel_export.html", context)
 
 
 @login_required
@@ -339,7 +352,9 @@ def export_download(request, job_pk):
     job = _own_job(request, job_pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404(_("导出尚未完成。"))
-    response = StreamingHttpResponse(excel.job_file_chunks(job), content_type=XLSX)
+    if exports.is_expired(job):
+        raise Http404(_("文件已过期删除，请重新导出。"))
+    response = StreamingHttpResponse(exports.job_file_chunks(job), content_type=XLSX)
     response["Content-Length"] = str(job.file_size)
     stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
     return _attachment(response, f"绩效目标表导出-{stamp}.xlsx")

@@ -399,7 +399,7 @@ class RowComment(AppendOnlyModel):
 
 
 class ExportJob(models.Model):
-    """A bulk Excel export built in the background.
+    """A bulk Excel export built in the background (projects.exports runs it as a task).
 
     Progress, heartbeat and the finished file all live here, so any app process
     can answer the status poll and serve the download.
@@ -418,8 +418,12 @@ class ExportJob(models.Model):
     total = models.PositiveIntegerField(_("总行数"), default=0)
     error = models.TextField(_("错误信息"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    # Touched with every progress report: a running job whose heartbeat stops died with its process.
+    # The heartbeat: touched with every progress report, and every few seconds while running.
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # How many times the job was queued: a retry after its worker died makes it 2. The task
+    # (django-tasks) of the latest attempt has `task_id`.
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     file = models.BinaryField(_("文件"), null=True, blank=True)
     file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import PerformanceForm, Status
+from tests.tasks import run_worker
 
 from .conftest import serious_violations, shot
 
@@ -179,7 +180,21 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     admin.select_option("#id_status", "approved")
     admin.click("button:has-text('筛选')")
     expect(admin.locator("tr.queue-row")).to_have_count(1)
+    # The request only queues the export; django-tasks-db's worker builds it. The worker runs here,
+    # in the test thread: the live server shares this thread's in-memory SQLite connection, so the
+    # page's polls are held meanwhile and let through once the worker is done.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    admin.route("**/progress/", hold)
     admin.click("button:has-text('导出 Excel')")
+    expect(admin.locator("#export-status")).to_have_text("排队中")
+    run_worker()
+    admin.unroute("**/progress/")
+    for route in held:
+        route.continue_()
     link = admin.locator("#export-download a")
     expect(link).to_be_visible(timeout=30_000)
     shot(admin, "09-admin-export")

@@ -2,9 +2,8 @@
 
 import math
 import re
-import time
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -13,13 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from indicators.models import FormKind
 from projects import excel, services
 from projects.excel_views import PENDING_KEY
-from projects.models import ExportJob, PerformanceForm, Status
-from tests.factories import OrganizationFactory, UserFactory, complete_form
+from projects.models import PerformanceForm, Status
+from tests.factories import UserFactory, complete_form
 
 pytestmark = pytest.mark.django_db
 
@@ -829,121 +827,6 @@ def test_bulk_export_query_count_flat(unit_a, year, dept_form, tmp_path, django_
     assert written == 12 + 12 * 5 + 1 + 4
 
 
-# -- export jobs: queue filters, scope, owner ----------------------------------------
-
-
-@pytest.fixture
-def sync_export(settings):
-    settings.PERFGOALS_EXPORT_SYNC = True
-
-
-@pytest.fixture
-def queue_forms(unit_a, unit_b, year, filler, dept_reviewer, other_department):
-    """Submitted forms of 甲 and 乙 (in the reviewers' scope) and of a unit of another department."""
-    unit_c = OrganizationFactory(name="丙单位", parent=other_department)
-    forms = {}
-    for unit in (unit_a, unit_b, unit_c):
-        perf_form = complete_form(unit=unit, year=year, project_name=f"{unit.name}的项目")
-        by = UserFactory(username=f"filler-{unit.pk}", organization=unit)
-        services.submit(perf_form=perf_form, by=by)
-        forms[unit.name] = perf_form
-    forms["草稿"] = complete_form(unit=unit_a, year=year, project_name="甲单位的草稿")
-    return forms
-
-
-def run_export(client, query: str = "") -> tuple[ExportJob, openpyxl.Workbook]:
-    response = client.post(reverse("projects:excel_export") + query)
-    assert response.status_code == 302
-    job = ExportJob.objects.latest("pk")
-    assert response.url == reverse("projects:excel_export_status", args=[job.pk])
-    state = client.get(reverse("projects:excel_export_progress", args=[job.pk])).json()
-    assert state["status"] == "done", state
-    assert state["percent"] == 100 and state["progress"] == state["total"]
-    download = client.get(state["download_url"])
-    assert download.status_code == 200 and download["Content-Type"] == XLSX
-    data = b"".join(download.streaming_content)
-    assert len(data) == int(download["Content-Length"])
-    return job, openpyxl.load_workbook(BytesIO(data))
-
-
-def exported_names(workbook) -> set[str]:
-    return {row[3] for row in workbook["项目"].iter_rows(min_row=2, values_only=True)}
-
-
-def test_export_job_respects_scope(client, sync_export, queue_forms, dept_reviewer):
-    client.force_login(dept_reviewer)
-    _job, workbook = run_export(client)
-    assert exported_names(workbook) == {"甲单位的项目", "乙单位的项目"}
-    indicator_units = {row[1] for row in workbook["指标"].iter_rows(min_row=2, values_only=True)}
-    assert indicator_units == {"甲单位", "乙单位"}
-
-
-def test_export_job_respects_queue_filters(client, sync_export, queue_forms, finance_reviewer, unit_b):
-    client.force_login(finance_reviewer)
-    job, workbook = run_export(client, f"?unit={unit_b.pk}&status=submitted&sort=-budget&page=2")
-    assert job.filters == {"unit": str(unit_b.pk), "status": "submitted"}
-    assert exported_names(workbook) == {"乙单位的项目"}
-
-
-def test_export_status_page_polls(client, sync_export, queue_forms, dept_reviewer):
-    client.force_login(dept_reviewer)
-    job, _workbook = run_export(client)
-    page = client.get(reverse("projects:excel_export_status", args=[job.pk])).content.decode()
-    assert reverse("projects:excel_export_progress", args=[job.pk]) in page
-    assert reverse("projects:excel_export_download", args=[job.pk]) in page
-
-
-@pytest.mark.parametrize("name", ["excel_export_status", "excel_export_progress", "excel_export_download"])
-def test_export_job_only_for_its_owner(client, sync_export, queue_forms, dept_reviewer, finance_reviewer, name):
-    client.force_login(dept_reviewer)
-    job, _workbook = run_export(client)
-    client.force_login(finance_reviewer)
-    assert client.get(reverse(f"projects:{name}", args=[job.pk])).status_code == 404
-    client.logout()
-    assert client.get(reverse(f"projects:{name}", args=[job.pk])).status_code == 302
-
-
-def test_export_start_requires_post(client, dept_reviewer):
-    client.force_login(dept_reviewer)
-    assert client.get(reverse("projects:excel_export")).status_code == 405
-    assert not ExportJob.objects.exists()
-
-
-def test_export_job_failure_recorded(dept_reviewer, monkeypatch):
-    job = ExportJob.objects.create(owner=dept_reviewer)
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("磁盘已满")
-
-    monkeypatch.setattr(excel, "export_forms", broken)
-    excel.run_export_job(job.pk)
-    job.refresh_from_db()
-    assert job.status == ExportJob.Status.FAILED and "磁盘已满" in job.error and job.file is None
-
-
-def test_export_job_with_dead_heartbeat_reported_failed(client, dept_reviewer):
-    job = ExportJob.objects.create(owner=dept_reviewer, status=ExportJob.Status.RUNNING)
-    ExportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    client.force_login(dept_reviewer)
-    state = client.get(reverse("projects:excel_export_progress", args=[job.pk])).json()
-    assert state["status"] == "failed" and "重新导出" in state["error"]
-
-
-def test_download_not_ready_is_404(client, dept_reviewer):
-    job = ExportJob.objects.create(owner=dept_reviewer, status=ExportJob.Status.RUNNING)
-    client.force_login(dept_reviewer)
-    assert client.get(reverse("projects:excel_export_download", args=[job.pk])).status_code == 404
-
-
-def test_old_finished_exports_cleaned_up(client, sync_export, dept_reviewer, finance_reviewer):
-    old = ExportJob.objects.create(
-        owner=finance_reviewer, status=ExportJob.Status.DONE, finished_at=timezone.now() - timedelta(days=2)
-    )
-    client.force_login(dept_reviewer)
-    client.post(reverse("projects:excel_export"))
-    assert not ExportJob.objects.filter(pk=old.pk).exists()
-
-
 def test_detail_and_queue_offer_excel(filler_client, rich_form, client, dept_reviewer):
     page = filler_client.get(reverse("projects:detail", args=[rich_form.pk])).content.decode()
     assert reverse("projects:excel_download", args=[rich_form.pk]) in page
@@ -951,34 +834,3 @@ def test_detail_and_queue_offer_excel(filler_client, rich_form, client, dept_rev
     client.force_login(dept_reviewer)
     page = client.get(reverse("projects:queue") + "?status=submitted").content.decode()
     assert reverse("projects:excel_export") + "?status=submitted" in page
-
-
-@pytest.mark.django_db(transaction=True)
-def test_export_job_runs_in_background_thread(client, unit_a, year, dept_reviewer, filler):
-    """Without PERFGOALS_EXPORT_SYNC the request returns at once and a thread builds the file."""
-    perf_form = complete_form(unit=unit_a, year=year)
-    services.submit(perf_form=perf_form, by=filler)
-    client.force_login(dept_reviewer)
-    response = client.post(reverse("projects:excel_export"))
-    job = ExportJob.objects.get()
-    assert response.url == reverse("projects:excel_export_status", args=[job.pk])
-    deadline = time.monotonic() + 30
-    while job.status not in (ExportJob.Status.DONE, ExportJob.Status.FAILED) and time.monotonic() < deadline:
-        time.sleep(0.1)
-        job = ExportJob.objects.defer("file").get(pk=job.pk)
-    assert job.status == ExportJob.Status.DONE, job.error
-    assert job.progress == job.total == 1 + 5 and job.finished_at is not None
-    data = b"".join(client.get(reverse("projects:excel_export_download", args=[job.pk])).streaming_content)
-    assert exported_names(openpyxl.load_workbook(BytesIO(data))) == {perf_form.project_name}
-
-
-def test_export_file_stored_and_served_in_pieces(sync_export, queue_forms, dept_reviewer, monkeypatch):
-    monkeypatch.setattr(excel, "FILE_CHUNK", 1000)
-    job = ExportJob.objects.create(owner=dept_reviewer)
-    excel.run_export_job(job.pk)
-    job = ExportJob.objects.defer("file").get(pk=job.pk)
-    assert job.status == ExportJob.Status.DONE and job.file_size > 3000
-    data = b"".join(excel.job_file_chunks(job, chunk=777))
-    assert len(data) == job.file_size
-    assert data == bytes(ExportJob.objects.get(pk=job.pk).file)
-    assert exported_names(openpyxl.load_workbook(BytesIO(data))) == {"甲单位的项目", "乙单位的项目"}
