@@ -1,10 +1,13 @@
 """The production path: settings with DEBUG off, each run in a fresh process as the server would."""
 
+import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,39 @@ def test_proxy_header_trusted_only_when_configured(trust, headers, status, locat
     assert result.returncode == 0, result.stdout + result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer == {"status": status, "location": location}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_direct_client_claiming_https_is_redirected():
+    # gunicorn's own default trusts X-Forwarded-Proto from loopback peers: the committed config must not.
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "perfgoals/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "perfgoals.wsgi"],
+        cwd=ROOT,
+        env=production_env(ALLOWED_HOSTS="127.0.0.1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                connection.request("GET", "/", headers={"X-Forwarded-Proto": "https"})
+                response = connection.getresponse()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+            finally:
+                connection.close()
+        assert (response.status, response.getheader("Location")) == (301, f"https://127.0.0.1:{port}/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
