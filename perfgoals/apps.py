@@ -1,4 +1,5 @@
 from axes.apps import AppConfig as BaseAxesConfig
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,13 @@ class AxesConfig(BaseAxesConfig):
     def ready(self):
         super().ready()
         from . import lockout_admin  # noqa: F401 - registers the admin
+
+
+class PerfgoalsConfig(AppConfig):
+    """The project package, installed for its signal receivers."""
+
+    name = "perfgoals"
+    verbose_name = _("系统")
+
+    def ready(self):
+        from . import middleware  # noqa: F401 - connects the login receiver of the idle timeout

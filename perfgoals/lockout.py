@@ -10,6 +10,7 @@ import math
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
@@ -56,6 +57,15 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         )
         shift = settings.PERFGOALS_LOGIN_IP_FAILURE_LIMIT - settings.AXES_FAILURE_LIMIT
         return max(by_account, by_address - shift)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        """A login clears that account's own failures, so yesterday's typos do not count against it.
+
+        Not axes' AXES_RESET_ON_SUCCESS: that also clears the address's failures, which would let
+        one valid account wipe the count of guesses made at every other account from the address.
+        """
+        super().user_logged_in(sender, request, user, **kwargs)
+        AccessAttempt.objects.filter(username=user.get_username()).delete()
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,5 +1,7 @@
 """Session and caching rules for signed-in users."""
 
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -7,6 +9,13 @@ RENEWED_KEY = "_idle_renewed_at"
 # The session row is rewritten at most this often (seconds), so an active session lives between
 # SESSION_COOKIE_AGE minus this and SESSION_COOKIE_AGE past its last request.
 RENEW_EVERY = 60
+
+
+@receiver(user_logged_in)
+def start_idle_clock(sender, request, user, **kwargs):
+    """A login saves the session anyway: stamp it then, so the next page need not save it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_KEY] = int(timezone.now().timestamp())
 
 
 class IdleSessionMiddleware:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "perfgoals.apps.PerfgoalsConfig",
     "perfgoals.apps.AxesConfig",
     "django_tasks",
     "django_tasks_db",

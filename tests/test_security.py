@@ -78,6 +78,16 @@ def test_lockout_refuses_the_right_password_and_says_when_to_retry(client, fille
     assert "联系系统管理员" in page
 
 
+def test_a_login_clears_the_accounts_own_failures_only(client, filler):
+    fail(client, "filler", ACCOUNT_LIMIT - 1)
+    for n in range(3):
+        login(client, f"guess{n}", "wrong-password")
+    assert login(client, "filler", PASSWORD).status_code == 302
+    client.logout()
+    assert fail(client, "filler", ACCOUNT_LIMIT - 1).status_code == 200  # a fresh count
+    assert AccessAttempt.objects.filter(username__startswith="guess").count() == 3
+
+
 def test_lockout_lifts_after_the_cool_off(client, filler):
     fail(client, "filler", ACCOUNT_LIMIT)
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - COOL_OFF - timedelta(seconds=1))
