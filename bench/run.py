@@ -35,6 +35,7 @@ TARGETS = {
     "review_40": (12, 50),
     "my_forms": (None, 50),
     "save_40": (15, 50),
+    "excel_at_caps": (None, 1000),
 }
 
 
@@ -188,6 +189,53 @@ def bench_import(count: int) -> dict:
     return measure([Bench("import_seeds_dry_run", run)], count)[0]
 
 
+def bench_excel_at_caps(count: int) -> dict:
+    """One form at every cap (each narrative, 200 rows of the longest 三级 and value) to official xlsx.
+
+    The layout used to grow with the square of the text; the caps bound what one user can make it cost.
+    """
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from indicators.models import LEVEL3_MAX_LENGTH, Indicator
+    from projects import excel
+    from projects.models import NARRATIVE_MAX_LENGTH, PerformanceForm
+
+    def capped(name: str, n: int, i: int = 0) -> str:
+        return (f"{i}{name}建设内容，保障工程质量安全。\n" * n)[:n]
+
+    header = {}
+    for name in excel.header_fields("project"):
+        model_field = PerformanceForm._meta.get_field(name)
+        if model_field.get_internal_type() in ("TextField", "CharField"):
+            header[name] = capped(name, model_field.max_length or NARRATIVE_MAX_LENGTH)
+        else:
+            header[name] = None
+    value_cap = Indicator._meta.get_field("value").max_length
+    rows = [
+        ("产出目标", "数量", capped("指标", LEVEL3_MAX_LENGTH, i), capped("=", value_cap, i))
+        for i in range(settings.MAX_INDICATOR_ROWS)
+    ]
+    sheet = excel.SheetForm(
+        kind="project",
+        year=2020,
+        unit_name="甲" * 200,
+        header=header,
+        budget={name: Decimal("123456789.01") for name in excel.budget_fields("project")},
+        rows=rows,
+    )
+
+    class Done:
+        status_code = 200
+
+    def run(i):
+        excel.official_xlsx(sheet)
+        return Done
+
+    return measure([Bench("excel_at_caps", run)], count)[0]
+
+
 def bench_export(year: int) -> dict:
     """The Excel bulk export against the plain writer: bench/bench_export.py, read from its table.
 
@@ -262,6 +310,8 @@ def main(argv=None) -> int:
     results = bench_screens(fixtures, args.requests, only)
     if only is None or "import_seeds_dry_run" in only:
         results.append(bench_import(args.requests))
+    if only is None or "excel_at_caps" in only:
+        results.append(bench_excel_at_caps(min(args.requests, 10)))
     if only is None or "export_xlsx" in only:
         results.append(bench_export(environment.YEAR))
     print_table(results, generate_seconds)

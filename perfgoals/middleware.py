@@ -2,8 +2,10 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 RENEWED_KEY = "_idle_renewed_at"
 # The session row is rewritten at most this often (seconds), so an active session lives between
@@ -54,3 +56,24 @@ class NoStoreForUsersMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RefuseNulMiddleware:
+    """A 400 with a Chinese page for a NUL character anywhere in the query string or a posted field.
+
+    No one types NUL; PostgreSQL refuses it in any text (a 500 from the first query or
+    JSON column that meets it), so it is turned away before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            message = _("提交的内容中含有无法识别的字符，服务器没有处理。")
+            return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())

@@ -12,12 +12,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import FormKind
+from indicators.models import LEVEL3_MAX_LENGTH, FormKind
 
 from .models import DEPARTMENT_MONEY_FIELDS, FiscalYear, Organization, PerformanceForm, Status
 
 NARRATIVE_FIELDS = ["overview", "basis", "necessity", "safeguards", "implementation_plan", "goals"]
 PROJECT_BUDGET_FIELDS = ["total_budget", "current_budget", "prev_budget", "prev_executed"]
+
+
+TOO_LONG_MESSAGE = _("最多 %(limit_value)d 个字（现在 %(show_value)d 个字），请精简后再保存。")
+
+
+def cap_messages(form: forms.BaseForm) -> None:
+    """One Chinese message, with both counts, for every field that has a length cap."""
+    for field in form.fields.values():
+        if getattr(field, "max_length", None):
+            field.error_messages["max_length"] = TOO_LONG_MESSAGE
 
 
 class MoneyField(forms.DecimalField):
@@ -116,6 +126,7 @@ class ProjectHeaderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["project_name"].required = True
         self.fields["project_name"].error_messages["required"] = _("请填写项目名称。")
+        cap_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -150,6 +161,7 @@ class IndicatorRowForm(forms.Form):
     level2 = forms.CharField(max_length=100, widget=forms.HiddenInput)
     level3 = forms.CharField(
         label=_("三级指标"),
+        max_length=LEVEL3_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm level3"}),
     )
@@ -160,6 +172,10 @@ class IndicatorRowForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm value"}),
     )
     position = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"class": "position"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_messages(self)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -348,6 +364,7 @@ class DepartmentHeaderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        cap_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

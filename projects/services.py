@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from indicators.warnings import FormData, FormWarning, RowData, check_form
 from .models import (
     DEPARTMENT_MONEY_FIELDS,
     LONG_TEXT_FIELDS,
+    REASON_MAX_LENGTH,
     Action,
     FormEvent,
     Organization,
@@ -58,20 +59,41 @@ class DuplicateFormError(Exception):
     """The unit already has a form of that name in that year."""
 
 
+UNIQUE_FORM_CONSTRAINT = "unique_form_per_year_unit_project"
+
+
 def _check_unique(perf_form: PerformanceForm, project_name: str) -> None:
     clash = PerformanceForm.objects.filter(
         year_id=perf_form.year_id, unit_id=perf_form.unit_id, kind=perf_form.kind, project_name=project_name
     ).exclude(pk=perf_form.pk)
-    if not clash.exists():
-        return
+    if clash.exists():
+        raise _duplicate(perf_form, project_name)
+
+
+def _duplicate(perf_form: PerformanceForm, project_name: str) -> DuplicateFormError:
     if perf_form.kind == FormKind.DEPARTMENT:
-        raise DuplicateFormError(
+        return DuplicateFormError(
             _("本部门%(year)s年度已有部门整体支出绩效目标表，请打开原表修改。") % {"year": perf_form.year.year}
         )
-    raise DuplicateFormError(
+    return DuplicateFormError(
         _("本单位%(year)s年度已有名为“%(name)s”的绩效目标表，请换一个项目名称或打开原表修改。")
         % {"year": perf_form.year.year, "name": project_name}
     )
+
+
+def _save_unique(perf_form: PerformanceForm, **kwargs) -> None:
+    """Save, turning the unique constraint into the duplicate message.
+
+    The exists() check above loses a race: a double-click on 保存 sends two saves that both
+    pass it, and the second insert or rename hits the constraint.
+    """
+    try:
+        with transaction.atomic():
+            perf_form.save(**kwargs)
+    except IntegrityError as exc:
+        if UNIQUE_FORM_CONSTRAINT not in str(exc) and "project_name" not in str(exc):
+            raise
+        raise _duplicate(perf_form, perf_form.project_name) from exc
 
 
 @dataclass
@@ -187,7 +209,7 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
     found = form_warnings(perf_form, saved_rows)
     perf_form.error_count = sum(1 for w in found if w.severity == "error")
     perf_form.warning_count = sum(1 for w in found if w.severity == "warning")
-    perf_form.save()
+    _save_unique(perf_form)
     return found
 
 
@@ -199,7 +221,7 @@ def create_form(*, by, year, kind: str, values: dict, rows: list[RowInput]) -> P
     for name in CONTENT_FIELDS:
         if name in values:
             setattr(perf_form, name, values[name])
-    perf_form.save()
+    _save_unique(perf_form)
     write_content(perf_form, {}, rows)
     return perf_form
 
@@ -237,6 +259,14 @@ class SubmitBlocked(TransitionError):
 
 
 MIN_REASON_LENGTH = 5
+
+
+def _check_comment_length(text: str, what: str) -> None:
+    if len(text) > REASON_MAX_LENGTH:
+        raise TransitionError(
+            _("%(what)s最多 %(n)s 个字（现在 %(count)s 个字），请精简。")
+            % {"what": what, "n": REASON_MAX_LENGTH, "count": len(text)}
+        )
 
 
 def _department_step_needed(perf_form: PerformanceForm) -> bool:
@@ -343,6 +373,7 @@ def _check_review(perf_form: PerformanceForm, by) -> None:
 
 @transaction.atomic
 def approve(*, perf_form: PerformanceForm, by, comment: str = "") -> PerformanceForm:
+    _check_comment_length(comment, _("通过意见"))
     perf_form = _lock(perf_form)
     _check_review(perf_form, by)
     if perf_form.status == Status.SUBMITTED:
@@ -362,10 +393,13 @@ def return_form(
         raise TransitionError(
             _("退回必须写明理由（至少 %(n)s 个字），告诉填报单位要改什么。") % {"n": MIN_REASON_LENGTH}
         )
+    _check_comment_length(reason, _("退回理由"))
+    comments = {pk: text.strip() for pk, text in (row_comments or {}).items() if text and text.strip()}
+    for text in comments.values():
+        _check_comment_length(text, _("指标意见"))
     perf_form = _lock(perf_form)
     _check_review(perf_form, by)
     event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
-    comments = {pk: text.strip() for pk, text in (row_comments or {}).items() if text and text.strip()}
     if comments:
         # Only this form's rows, matched in Python: a forged id never reaches the database.
         rows = [row for row in perf_form.indicators.all() if row.pk in comments]

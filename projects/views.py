@@ -57,6 +57,18 @@ def _initial_rows(perf_form: PerformanceForm) -> list[dict]:
     ]
 
 
+def _as_typed(post):
+    """The editor's post with line breaks as the text was stored.
+
+    Browsers send every textarea's line breaks as CRLF: taken as posted, saving a form
+    unchanged would rewrite each multi-line narrative.
+    """
+    data = post.copy()
+    for key, values in data.lists():
+        data.setlist(key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values])
+    return data
+
+
 def _row_position(form) -> int:
     # 0 is the first row's position, not a missing one: `value or ""` once sent it to the end.
     value = form["position"].value()
@@ -186,8 +198,9 @@ def create_form(request):
         messages.error(request, _("当前没有开放填报的年度（或该年度未配置指标体系），请联系管理员。"))
         return redirect("projects:my_forms")
     perf_form = PerformanceForm(kind=kind, unit=request.user.organization, year=year, framework=framework)
-    header_form = header_form_class(kind)(request.POST or None, instance=perf_form)
-    formset = IndicatorFormSet(request.POST or None, prefix=FORMSET_PREFIX)
+    posted = _as_typed(request.POST) if request.method == "POST" else None
+    header_form = header_form_class(kind)(posted, instance=perf_form)
+    formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
     if request.method == "POST" and meta_form.is_valid() and header_form.is_valid() and formset.is_valid():
         try:
             created = services.create_form(
@@ -230,8 +243,9 @@ def edit_form(request, pk):
         context = _editor_context(perf_form, perf_form.framework, header_form, formset, version=perf_form.version)
         return render(request, "projects/edit.html", context)
 
-    header_form = header_form_class(perf_form.kind)(request.POST, instance=perf_form)
-    formset = IndicatorFormSet(request.POST, prefix=FORMSET_PREFIX)
+    posted = _as_typed(request.POST)
+    header_form = header_form_class(perf_form.kind)(posted, instance=perf_form)
+    formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
     posted_version = request.POST.get("version", "")
     expected = request.POST.get("version_override") or posted_version
     extra = {"version": int(posted_version) if posted_version.isdigit() else perf_form.version}
@@ -321,6 +335,7 @@ def queue(request):
     """The reviewer's queue: what awaits this user first, then everything else in scope."""
     user = request.user
     filters = QueueFilterForm(request.GET or None, user=user)
+    awaiting = awaiting_statuses(user)
     in_scope = (
         PerformanceForm.objects.visible_to(user)
         .select_related("unit__parent", "year")
@@ -328,7 +343,7 @@ def queue(request):
         .annotate(
             # Every row here is in the user's scope already, so awaiting is a matter of status.
             awaiting_me=Case(
-                When(status__in=awaiting_statuses(user), then=Value(True)),
+                When(status__in=awaiting, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -337,7 +352,9 @@ def queue(request):
     )
     sort = request.GET.get("sort", "")
     order = QUEUE_SORTS.get(sort, QUEUE_SORTS["-submitted"])
-    forms_qs = filters.apply(in_scope).order_by("-awaiting_me", *order)
+    # With nothing awaiting (a filler) the CASE folds to a constant, and PostgreSQL refuses
+    # ORDER BY false.
+    forms_qs = filters.apply(in_scope).order_by(*(("-awaiting_me",) if awaiting else ()), *order)
     # Count and order the ids first (an index-only scan of perf_form_queue_idx), then load
     # the page's rows by id: sorting thousands of whole rows cost more than the rest of the page.
     # The rows are fetched through the scope but not the filters: a form approved or saved

@@ -433,6 +433,9 @@ def test_department_created_from_file_stored_in_yuan(client, dept_filler, year):
         ("560.6123456", "金额最多精确到分"),
         (560.6123456, "金额最多精确到分"),
         (10**10, "金额过大，请核对单位是否为万元"),
+        (10**22, "金额过大，请核对单位是否为万元"),
+        ("1" + "0" * 22, "金额过大，请核对单位是否为万元"),
+        ("1e999999", "金额过大，请核对单位是否为万元"),
         ("五百六十万", "“五百六十万”不是金额数字（单位：万元）"),
     ],
 )
@@ -719,6 +722,20 @@ def test_upload_bad_money_says_which_cell(filler_client, rich_form):
         reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(data)}
     ).content.decode()
     assert "金额不能为负数" in page and "“五十万”不是金额数字" in page
+
+
+@pytest.mark.parametrize("value", [10**26, float(10**26), "1" + "0" * 26, "1e30", 10**40])
+def test_upload_absurd_money_refused_not_500(filler_client, rich_form, value):
+    def change(ws):
+        ws.cell(find_row(ws, 1, "项目总预算\n（元）"), 2).value = value
+
+    data = edited(download(filler_client, rich_form), change)
+    before = fingerprint(rich_form)
+    for url in (reverse("projects:excel_upload", args=[rich_form.pk]), reverse("projects:excel_create")):
+        response = filler_client.post(url, {"file": as_upload(data)})
+        assert response.status_code == 200
+        assert "金额过大，请核对单位是否为元" in response.content.decode()
+    assert fingerprint(rich_form) == before
 
 
 def test_upload_reads_typed_values_as_text(filler_client, rich_form):

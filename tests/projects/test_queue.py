@@ -256,3 +256,10 @@ def test_queue_header_links_carry_filters_and_one_sort(client, dept_reviewer, so
     assert len(links) == 3
     for link in links:
         assert link.count("sort=") == 1 and f"year={year.pk}" in link
+
+
+@pytest.mark.parametrize("sort", ["", *QUEUE_SORT_KEYS])
+def test_queue_for_a_filler_is_a_page_not_an_error(filler_client, perf_form, sort):
+    # Nothing awaits a filler: the "awaiting me" ordering was ORDER BY false, which PostgreSQL refuses.
+    response = queue(filler_client, sort=sort)
+    assert names(response) == [perf_form.project_name]

@@ -76,9 +76,10 @@ class EditorPage(HTMLParser):
         elif tag == "form":
             self._in_form = False
         elif tag == "textarea" and self._textarea is not None:
-            # Browsers drop the one newline that directly follows <textarea>.
+            # Browsers drop the one newline that directly follows <textarea>, and send its
+            # line breaks as CRLF.
             name, text = self._textarea
-            self.data.append((name, text.removeprefix("\n")))
+            self.data.append((name, text.removeprefix("\n").replace("\n", "\r\n")))
             self._textarea = None
         elif tag == "option" and self._option is not None:
             option = self._option
