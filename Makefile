@@ -44,6 +44,11 @@ test: install browser
 bench-export: install
 	$(PY) bench/bench_export.py
 
+# CPU per login of PBKDF2 against Argon2 on this machine (no database); see README.
+.PHONY: bench-hashers
+bench-hashers: install
+	$(PY) bench/hashers.py
+
 # Benchmarks and load test on PostgreSQL (DATABASE_URL, else perfgoals_bench on 127.0.0.1, created
 # and filled with a synthetic 20,000-form year on first use); not part of `make test`. See README.
 .PHONY: bench load
