@@ -4,7 +4,10 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from .models import FrameworkNode, IndicatorFramework
 
@@ -41,6 +44,26 @@ def load_frameworks(path: Path = FRAMEWORKS_FILE) -> list[IndicatorFramework]:
     return loaded
 
 
+# Frameworks change a few times a year and every editor and review page reads one. Cached
+# per process; a change in this process is seen at once (the signals below), one made in
+# another app process within VOCABULARY_TTL seconds.
+VOCABULARY_TTL = 300
+
+
+def _vocabulary_key(framework_id: int) -> str:
+    return f"perfgoals:framework-vocabulary:{framework_id}"
+
+
 def framework_vocabulary(framework: IndicatorFramework) -> dict[str, list[str]]:
     """{level1 name: [level2 names]} in framework order: the plain data rules and parsers take."""
-    return {node.name: [child.name for child in children] for node, children in framework.tree()}
+    key = _vocabulary_key(framework.pk)
+    vocabulary = cache.get(key)
+    if vocabulary is None:
+        vocabulary = {node.name: [child.name for child in children] for node, children in framework.tree()}
+        cache.set(key, vocabulary, VOCABULARY_TTL)
+    return vocabulary
+
+
+@receiver([post_save, post_delete], sender=FrameworkNode)
+def _forget_vocabulary(sender, instance, **kwargs):
+    cache.delete(_vocabulary_key(instance.framework_id))

@@ -288,7 +288,8 @@ def upload_new_confirm(request):
 @login_required
 def export_start(request):
     """Queue an export of the queue as filtered (the query string), in the user's scope."""
-    filters = {name: request.GET[name] for name in QueueFilterForm.base_fields if request.GET.get(name)}
+    # `year=` (every year) is kept: without a year the queue, and the export, mean the current one.
+    filters = {name: request.GET[name] for name in QueueFilterForm.base_fields if name in request.GET}
     try:
         job, created = exports.start_export(owner=request.user, filters=filters)
     except exports.ExportRefused as exc:

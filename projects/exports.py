@@ -130,7 +130,7 @@ def job_forms(job: ExportJob):
     """The forms the job's owner may see, filtered as the queue was when the job started."""
     from .forms import QueueFilterForm
 
-    filters = QueueFilterForm(job.filters or None, user=job.owner)
+    filters = QueueFilterForm(dict(job.filters or {}), user=job.owner)
     return filters.apply(PerformanceForm.objects.visible_to(job.owner))
 
 

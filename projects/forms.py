@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import formsets
 from django.forms.utils import flatatt
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -252,8 +254,14 @@ class PlainSelect(forms.Select):
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称或单位")}),
+    )
     year = forms.ModelChoiceField(
-        label=_("年度"), queryset=FiscalYear.objects.all(), required=False, empty_label=_("全部")
+        label=_("年度"), queryset=FiscalYear.objects.all(), required=False, empty_label=_("全部年度")
     )
     department = forms.ModelChoiceField(
         label=_("主管部门"),
@@ -272,34 +280,57 @@ class QueueFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *, user, **kwargs):
+        """`data`: the query string; without a `year` the current year is meant (`year=` is every year)."""
+        data = data.copy()
+        if "year" not in data and (current := FiscalYear.current()):
+            data["year"] = str(current.pk)
+        super().__init__(data, **kwargs)
         # From the organization tree, not the forms: a scan of every form in scope cost more than the page.
         in_scope = Organization.objects.in_scope_of(user)
         self.fields["unit"].queryset = in_scope
         self.fields["department"].queryset = in_scope.filter(kind=Organization.Kind.DEPARTMENT)
-        for field in self.fields.values():
-            field.widget = PlainSelect(attrs={"class": "form-select form-select-sm"}, choices=field.choices)
+        for name, field in self.fields.items():
+            if name == "unit":
+                # A province has thousands of units: the page carries only the chosen one and
+                # the browser asks for the others as the reviewer types (unit_choices).
+                chosen = in_scope.filter(pk=data["unit"]) if str(data.get("unit", "")).isdigit() else []
+                field.widget = PlainSelect(
+                    attrs={"class": "form-select form-select-sm", "data-typeahead": reverse_lazy("projects:units")},
+                    choices=[("", _("全部"))] + [(unit.pk, unit.name) for unit in chosen],
+                )
+            elif name != "q":
+                field.widget = PlainSelect(attrs={"class": "form-select form-select-sm"}, choices=field.choices)
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def effective_query(self) -> str:
+        """The filters as a query string, the default year spelled out (links and the export agree)."""
+        return urlencode({name: self.data[name] for name in self.fields if name in self.data})
 
     def apply(self, queryset):
-        if not self.is_bound or not self.is_valid():
-            return queryset
+        """Each filter that is valid; one that is not (a tampered link) is left out, not fatal."""
+        self.is_valid()
         data = self.cleaned_data
-        if data["year"]:
+        if data.get("q"):
+            units = Organization.objects.filter(name__icontains=data["q"]).values("pk")
+            queryset = queryset.filter(Q(project_name__icontains=data["q"]) | Q(unit__in=units))
+        if data.get("year"):
             queryset = queryset.filter(year=data["year"])
-        if data["department"]:
+        if data.get("department"):
             queryset = queryset.filter(Q(unit__parent=data["department"]) | Q(unit=data["department"]))
-        if data["unit"]:
+        if data.get("unit"):
             queryset = queryset.filter(unit=data["unit"])
-        if data["status"]:
+        if data.get("status"):
             queryset = queryset.filter(status=data["status"])
-        if data["kind"]:
+        if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
-        if data["flags"] == "errors":
+        flags = data.get("flags")
+        if flags == "errors":
             queryset = queryset.filter(error_count__gt=0)
-        elif data["flags"] == "warnings":
+        elif flags == "warnings":
             queryset = queryset.filter(warning_count__gt=0)
-        elif data["flags"] == "clean":
+        elif flags == "clean":
             queryset = queryset.filter(error_count=0, warning_count=0)
         return queryset
 

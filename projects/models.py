@@ -125,6 +125,11 @@ class FiscalYear(models.Model):
     def __str__(self):
         return _("%(year)s年度") % {"year": self.year}
 
+    @classmethod
+    def current(cls) -> "FiscalYear | None":
+        """The year lists open on: the latest one open for filing, else the latest one."""
+        return cls.objects.order_by("-is_open", "-year").first()
+
     def framework_for(self, kind: str) -> IndicatorFramework | None:
         return self.project_framework if kind == FormKind.PROJECT else self.department_framework
 

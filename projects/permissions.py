@@ -3,7 +3,14 @@ from django.utils.translation import gettext as _
 
 from indicators.models import FormKind
 
-from .models import Action, Organization, PerformanceForm, Status
+from .models import Action, Organization, PerformanceForm, Status, User
+
+
+def is_reviewer(user) -> bool:
+    """Reviewers of either step and admins: they work a queue rather than fill forms."""
+    return user.is_authenticated and (
+        user.is_admin or user.role in (User.Role.DEPT_REVIEWER, User.Role.FINANCE_REVIEWER)
+    )
 
 
 def can_create(user, kind: str = FormKind.PROJECT) -> bool:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_forms, name="my_forms"),
     path("new/", views.create_form, name="create"),
     path("queue/", views.queue, name="queue"),
+    path("queue/units/", views.unit_choices, name="units"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit_form, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -2,33 +2,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, OuterRef, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
 
 from . import services
 from .diff import diff_snapshots
+from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 from .forms import IndicatorFormSet, NewFormMetaForm, QueueFilterForm, header_form_class
-from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, PerformanceForm, Status, User
-from .permissions import can_create, can_edit, can_review, can_submit, can_withdraw, get_form_or_404
+from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, Organization, PerformanceForm, Status
+from .permissions import can_create, can_edit, can_review, can_submit, can_withdraw, get_form_or_404, is_reviewer
 from .querysets import awaiting_statuses
 from .tables import indicator_table
 
 FORMSET_PREFIX = "ind"
-
-# Names for the row fields the editor keeps hidden: their errors come from a damaged or
-# tampered page, and must still be shown on the row, or the page says "fix the red" with nothing red.
-HIDDEN_ROW_FIELDS = {
-    "id": gettext_lazy("行编号"),
-    "level1": gettext_lazy("一级指标"),
-    "level2": gettext_lazy("二级指标"),
-    "position": gettext_lazy("排列顺序"),
-}
 
 
 def _warnings_by_row(found) -> dict[int, list]:
@@ -69,13 +63,6 @@ def _as_typed(post):
     return data
 
 
-def _row_position(form) -> int:
-    # 0 is the first row's position, not a missing one: `value or ""` once sent it to the end.
-    value = form["position"].value()
-    text = "" if value is None else str(value)
-    return int(text) if text.lstrip("-").isdigit() else 10**6
-
-
 def _merge_order(present: list[str], reference: list[str]) -> list[str]:
     """`present` in its own order, with each missing `reference` name placed after its predecessor there."""
     merged = list(present)
@@ -87,8 +74,8 @@ def _merge_order(present: list[str], reference: list[str]) -> list[str]:
     return merged
 
 
-def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> list[dict]:
-    """Row forms grouped as on paper: 一级 sections, 二级 groups, rows by position.
+def _editor_sections(framework, rows: list[EditorRow]) -> list[dict]:
+    """Rows grouped as on paper: 一级 sections, 二级 groups, rows by position.
 
     Groups with rows keep the form's own order: the page posts rows back in the order it
     shows them, so showing them in framework order would reorder an imported form on its
@@ -96,23 +83,14 @@ def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> lis
     so an empty one still offers "add a row"; unknown names get groups of their own.
     """
     found: dict[str, dict[str, list]] = {}
-    for form in sorted(formset.forms, key=_row_position):
-        level1 = form["level1"].value() or ""
-        level2 = form["level2"].value() or ""
-        found.setdefault(level1, {}).setdefault(level2, []).append(form)
-        row_id = form["id"].value()
-        form.row_warnings = warnings_by_id.get(int(row_id), []) if str(row_id or "").isdigit() else []
-        form.row_errors = [
-            _("本行的%(field)s有误：%(error)s请删除本行后重新添加。") % {"field": label, "error": error}
-            for name, label in HIDDEN_ROW_FIELDS.items()
-            for error in form[name].errors
-        ]
-    tree = {level1.name: [child.name for child in children] for level1, children in framework.tree()}
+    for row in sorted(rows, key=lambda r: r.position):
+        found.setdefault(row.values["level1"], {}).setdefault(row.values["level2"], []).append(row_html(row))
+    tree = framework_vocabulary(framework)
     return [
         {
             "level1": level1,
             "groups": [
-                {"level2": level2, "forms": found.get(level1, {}).get(level2, [])}
+                {"level2": level2, "rows": found.get(level1, {}).get(level2, [])}
                 for level2 in _merge_order(list(found.get(level1, {})), tree.get(level1, []))
             ],
         }
@@ -121,20 +99,26 @@ def _editor_sections(framework, formset, warnings_by_id: dict[int, list]) -> lis
 
 
 def _editor_context(perf_form, framework, header_form, formset, **extra):
-    rows = list(perf_form.indicators.all()) if perf_form.pk else []
-    found = services.form_warnings(perf_form, rows) if perf_form.pk else []
-    warnings_by_id = {rows[i].pk: items for i, items in _warnings_by_row(found).items() if i < len(rows)}
+    """The editor page: the stored rows (GET), or what a post held with its errors."""
+    stored = list(perf_form.indicators.all()) if perf_form.pk else []
+    rows = rows_from_formset(formset) if formset.is_bound else rows_from_initial(formset.initial or [], formset.prefix)
+    found = services.form_warnings(perf_form, stored) if perf_form.pk else []
+    warnings_by_id = {stored[i].pk: items for i, items in _warnings_by_row(found).items() if i < len(stored)}
     open_return = _open_return(perf_form, _timeline(perf_form)) if perf_form.pk else None
     comments = {c.indicator_id: c.comment for c in open_return.row_comments.all()} if open_return else {}
-    for form in formset.forms:
-        row_id = str(form["id"].value() or "")
-        form.row_comment = comments.get(int(row_id)) if row_id.isdigit() else None
+    for row in rows:
+        row.warnings = warnings_by_id.get(row.row_id, [])
+        row.comment = comments.get(row.row_id)
     return {
         "open_return": open_return,
         "perf_form": perf_form,
         "header_form": header_form,
-        "formset": formset,
-        "sections": _editor_sections(framework, formset, warnings_by_id),
+        # Not looked up on the formset in the template: the template engine tries
+        # formset["management_form"] first, which builds every row form to index them.
+        "management_form": formset.management_form,
+        "formset_errors": formset.non_form_errors() if formset.is_bound else "",
+        "sections": _editor_sections(framework, rows),
+        "empty_row": row_html(empty_row(formset.prefix)),
         "framework": framework,
         "warnings": found,
         "summary": _summary(found),
@@ -156,27 +140,56 @@ def _row_inputs(formset) -> list[services.RowInput]:
 
 
 @login_required
+def home(request):
+    """Reviewers and admins land on their queue, fillers on this year's forms."""
+    return redirect("projects:queue" if is_reviewer(request.user) else "projects:my_forms")
+
+
+LIST_PAGE_SIZE = 50
+ALL_YEARS = "all"
+
+
+def _return_reasons(perf_forms) -> dict[int, str]:
+    """The latest return reason of each returned form on a page, in one query."""
+    returned = [f.pk for f in perf_forms if f.status == Status.RETURNED]
+    if not returned:
+        return {}
+    events = FormEvent.objects.filter(perf_form_id__in=returned, action=Action.RETURN).order_by("created_at", "pk")
+    return dict(events.values_list("perf_form_id", "reason"))
+
+
+@login_required
 def my_forms(request):
-    last_return = FormEvent.objects.filter(perf_form=OuterRef("pk"), action=Action.RETURN).order_by(
-        "-created_at", "-pk"
-    )
+    """The unit's forms of one year (the current one unless chosen), a page at a time.
+
+    Every login lands here or on the queue: its cost must not grow with the years kept.
+    """
+    years = list(FiscalYear.objects.all())
+    selected = request.GET.get("year")
     forms_qs = (
         PerformanceForm.objects.visible_to(request.user)
         .select_related("unit", "year")
-        .annotate(return_reason=Subquery(last_return.values("reason")[:1]))
-        .order_by("-year__year", "unit__name", "project_name")
+        .defer(*LONG_TEXT_FIELDS)
+        .order_by("-year__year", "unit__name", "project_name", "pk")
     )
-    years = FiscalYear.objects.filter(perf_forms__in=forms_qs).distinct().order_by("-year")
-    selected = request.GET.get("year", "")
-    if selected.isdigit():
-        forms_qs = forms_qs.filter(year__year=int(selected))
+    if selected is None:
+        current = FiscalYear.current()
+        selected = str(current.year) if current else ALL_YEARS
+    if selected != ALL_YEARS:
+        forms_qs = forms_qs.filter(year__year=int(selected) if selected.isdigit() else -1)
+    page = Paginator(forms_qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    reasons = _return_reasons(page)
+    for perf_form in page:
+        perf_form.return_reason = reasons.get(perf_form.pk)
     return render(
         request,
         "projects/my_forms.html",
         {
-            "perf_forms": forms_qs,
+            "page": page,
             "years": years,
             "selected_year": selected,
+            "all_years": ALL_YEARS,
+            "query": urlencode({"year": selected}),
             "can_create": can_create(request.user),
             "can_create_department": can_create(request.user, FormKind.DEPARTMENT),
         },
@@ -334,7 +347,7 @@ QUEUE_PAGE_SIZE = 50
 def queue(request):
     """The reviewer's queue: what awaits this user first, then everything else in scope."""
     user = request.user
-    filters = QueueFilterForm(request.GET or None, user=user)
+    filters = QueueFilterForm(request.GET, user=user)
     awaiting = awaiting_statuses(user)
     in_scope = (
         PerformanceForm.objects.visible_to(user)
@@ -362,11 +375,8 @@ def queue(request):
     page = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = in_scope.in_bulk(list(page))
     page.object_list = [rows[pk] for pk in page if pk in rows]
-    query = request.GET.copy()
-    query.pop("page", None)
     # The column headers set their own sort: their links carry the filters only.
-    unsorted = query.copy()
-    unsorted.pop("sort", None)
+    filter_query = filters.effective_query()
     return render(
         request,
         "projects/queue.html",
@@ -374,9 +384,24 @@ def queue(request):
             "filters": filters,
             "page": page,
             "sort": sort,
-            "query": query.urlencode(),
-            "filter_query": unsorted.urlencode(),
+            "query": "&".join(part for part in (filter_query, urlencode({"sort": sort}) if sort else "") if part),
+            "filter_query": filter_query,
         },
+    )
+
+
+UNIT_CHOICES_LIMIT = 20
+
+
+@login_required
+def unit_choices(request):
+    """Units in the user's scope whose name contains `q`: the queue's unit filter asks as one types."""
+    q = request.GET.get("q", "").strip()[:100]
+    units = Organization.objects.in_scope_of(request.user).order_by("name")
+    if q:
+        units = units.filter(name__icontains=q)
+    return JsonResponse(
+        {"results": [{"id": pk, "name": name} for pk, name in units.values_list("pk", "name")[:UNIT_CHOICES_LIMIT]]}
     )
 
 
@@ -433,7 +458,7 @@ def review(request, pk):
 
 def _require_reviewer(user) -> None:
     """Fillers never approve or return; scope and state are the service's to check."""
-    if not (user.is_admin or user.role in (User.Role.DEPT_REVIEWER, User.Role.FINANCE_REVIEWER)):
+    if not is_reviewer(user):
         raise PermissionDenied(_("只有审核人可以审核绩效目标表。"))
 
 

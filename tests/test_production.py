@@ -96,7 +96,7 @@ print(json.dumps({{"status": response.status_code, "location": response.get("Loc
         ("0", {"X-Forwarded-Proto": "https"}, 301, "https://testserver/"),
         (None, {}, 301, "https://testserver/"),
         # Behind the configured proxy: its https requests are served, its plain http ones redirected.
-        ("1", {"X-Forwarded-Proto": "https"}, 302, "/forms/"),
+        ("1", {"X-Forwarded-Proto": "https"}, 302, "/accounts/login/?next=/"),
         ("1", {"X-Forwarded-Proto": "http"}, 301, "https://testserver/"),
         ("1", {}, 301, "https://testserver/"),
     ],

@@ -45,6 +45,12 @@ def add_row(page, level1, level2, name, value):
     return row
 
 
+def choose_year(page, label):
+    page.select_option("#id_year", label=label)
+    page.click("button:has-text('筛选')")
+    page.wait_for_load_state("load")
+
+
 def open_new_form(page):
     page.click("text=新建项目支出绩效目标表")
     # The year select reloads the page from editor.js, which runs once the page has loaded:
@@ -105,14 +111,16 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
 
     # 2. The department approves; the finance reviewer filters, sees no diff, returns with a row comment.
     dept = new_page("dept_reviewer")
-    dept.click("text=审核队列")
+    # Reviewers land on their queue, which opens on the current year (2021 in the demo).
+    expect(dept.locator("h1")).to_have_text("审核队列")
+    choose_year(dept, "2020年度")
     dept.click("text=建筑工地扬尘专项检查")
     shot(dept, "03-dept-review")
     dept.click("button:has-text('审核通过，报财政局')")
     expect(dept.locator(".alert-success")).to_contain_text("已审核通过")
 
     finance = new_page("finance_reviewer")
-    finance.click("text=审核队列")
+    finance.select_option("#id_year", label="2020年度")
     finance.select_option("#id_status", "dept_approved")
     finance.click("button:has-text('筛选')")
     expect(finance.locator("tr.queue-row")).to_have_count(1)
@@ -126,7 +134,7 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     expect(finance.locator(".alert-success")).to_contain_text("已退回")
 
     # 3. The filler sees reason and comment, edits, resubmits; the diff shows exactly that change.
-    filler.goto(f"{live_server.url}/forms/")
+    filler.goto(f"{live_server.url}/forms/?year=2020")
     expect(filler.locator(".return-reason")).to_contain_text("抽查工地数偏少")
     filler.click("text=编辑")
     expect(filler.locator("#return-notice")).to_contain_text("抽查工地数偏少")
@@ -138,9 +146,11 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     expect(filler.locator(".alert-success")).to_contain_text("已保存并提交审核")
 
     dept.goto(f"{live_server.url}/forms/queue/")
+    choose_year(dept, "2020年度")
     dept.click("text=建筑工地扬尘专项检查")
     dept.click("button:has-text('审核通过，报财政局')")
     finance.goto(f"{live_server.url}/forms/queue/")
+    choose_year(finance, "2020年度")
     finance.click("text=建筑工地扬尘专项检查")
     diff = finance.locator("#diff-panel")
     expect(diff.locator("tr.diff-row")).to_have_count(1)
@@ -177,6 +187,7 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     assert {"财政项目支出绩效目标表", "建筑工地扬尘专项检查", "抽查工地数", "=40个"} <= cells
 
     admin.click("text=审核队列")
+    admin.select_option("#id_year", label="2020年度")
     admin.select_option("#id_status", "approved")
     admin.click("button:has-text('筛选')")
     expect(admin.locator("tr.queue-row")).to_have_count(1)

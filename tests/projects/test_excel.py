@@ -16,7 +16,7 @@ from django.urls import reverse
 from indicators.models import FormKind
 from projects import excel, services
 from projects.excel_views import PENDING_KEY
-from projects.models import PerformanceForm, Status
+from projects.models import FiscalYear, PerformanceForm, Status
 from tests.factories import UserFactory, complete_form
 
 pytestmark = pytest.mark.django_db
@@ -850,4 +850,6 @@ def test_detail_and_queue_offer_excel(filler_client, rich_form, client, dept_rev
     assert reverse("projects:excel_upload", args=[rich_form.pk]) in page
     client.force_login(dept_reviewer)
     page = client.get(reverse("projects:queue") + "?status=submitted").content.decode()
-    assert reverse("projects:excel_export") + "?status=submitted" in page
+    # The export means what the queue shows: the current year, spelled out, and the status.
+    year = FiscalYear.current().pk
+    assert reverse("projects:excel_export") + f"?year={year}&amp;status=submitted" in page

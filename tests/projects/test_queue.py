@@ -187,15 +187,66 @@ ALL_FORMS = {"甲-已提交-有错", "乙-已退回-有警告", "甲-2021", "部
 )
 def test_queue_filters(client, admin_user, filterable, params, expected):
     client.force_login(admin_user)
-    # "@name": the pk of that object of the fixture.
+    # "@name": the pk of that object of the fixture; every year unless the case names one.
     query = {key: filterable[value[1:]].pk if value.startswith("@") else value for key, value in params.items()}
+    query.setdefault("year", "")
     assert set(names(queue(client, **query))) == expected
+
+
+def test_queue_defaults_to_the_current_year(client, admin_user, filterable):
+    # The navigation link carries no year: the latest open year, not every year ever filed.
+    client.force_login(admin_user)
+    response = queue(client)
+    assert set(names(response)) == {"甲-2021"}
+    year_2021 = filterable["year_2021"].pk
+    assert f'<option value="{year_2021}" selected>' in response.content.decode()
+    # The export button and the page links say which year they mean.
+    assert f"year={year_2021}" in response.context["query"]
+
+
+def test_queue_default_year_skips_a_closed_one(client, admin_user, filterable):
+    filterable["year_2021"].is_open = False
+    filterable["year_2021"].save()
+    client.force_login(admin_user)
+    assert set(names(queue(client))) == ALL_FORMS - {"甲-2021"}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("已退回", {"乙-已退回-有警告"}),
+        ("甲", {"甲-已提交-有错", "甲-2021"}),
+        # A unit's name finds its forms, the department's own form by its unit too.
+        (None, None),
+    ],
+)
+def test_queue_text_search(client, admin_user, filterable, q, expected):
+    client.force_login(admin_user)
+    if q is None:
+        q, expected = filterable["unit_b"].name, {"乙-已退回-有警告"}
+    assert set(names(queue(client, q=q, year=""))) == expected
+
+
+def test_queue_unit_filter_is_a_typeahead_not_every_unit(client, admin_user, filterable):
+    client.force_login(admin_user)
+    page = queue(client).content.decode()
+    assert filterable["unit_b"].name not in page.split('name="unit"', 1)[1].split("</select>", 1)[0]
+    response = client.get(reverse("projects:units"), {"q": filterable["unit_b"].name[:1]})
+    assert {"id": filterable["unit_b"].pk, "name": filterable["unit_b"].name} in response.json()["results"]
+
+
+def test_queue_units_answer_only_the_scope(client, dept_reviewer, filterable):
+    client.force_login(dept_reviewer)
+    other_unit = filterable["other_department"].children.get()
+    found = client.get(reverse("projects:units"), {"q": ""}).json()["results"]
+    assert other_unit.pk not in {unit["id"] for unit in found}
+    assert filterable["unit_a"].pk in {unit["id"] for unit in found}
 
 
 def test_queue_filter_keeps_sort_and_page_links(client, admin_user, filterable, monkeypatch):
     monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
     client.force_login(admin_user)
-    response = queue(client, department=filterable["department"].pk, sort="-warnings")
+    response = queue(client, department=filterable["department"].pk, sort="-warnings", year="")
     assert names(response) == ["甲-已提交-有错"]
     assert f"department={filterable['department'].pk}&amp;sort=-warnings&page=2" in response.content.decode()
 
@@ -209,8 +260,8 @@ def test_queue_filter_on_unit_out_of_scope_leaks_nothing(client, dept_reviewer, 
     client.force_login(dept_reviewer)
     in_scope = {"甲-已提交-有错", "乙-已退回-有警告", "甲-2021", "部门整体"}
     other_unit = filterable["other_department"].children.get()
-    assert set(names(queue(client, unit=other_unit.pk))) == in_scope
-    assert set(names(queue(client, department=filterable["other_department"].pk))) == in_scope
+    assert set(names(queue(client, unit=other_unit.pk, year=""))) == in_scope
+    assert set(names(queue(client, department=filterable["other_department"].pk, year=""))) == in_scope
 
 
 def test_queue_survives_a_form_changing_between_its_two_queries(client, dept_reviewer, sortable, monkeypatch):
