@@ -53,6 +53,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed here rather than at the reverse proxy: Django's GZipMiddleware pads each
+    # response with random bytes against BREACH (Heal The Breach), nginx's gzip does not. Static
+    # files come precompressed from WhiteNoise and are left alone.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
