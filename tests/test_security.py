@@ -338,6 +338,7 @@ INLINE = [
     (re.compile(r"<script(?![^>]*\b(src|nonce)=)[^>]*>", re.I), "inline <script> without a nonce"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "inline event handler"),
     (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
+    (re.compile(r"javascript:", re.I), "javascript: URL"),
 ]
 
 
@@ -353,6 +354,9 @@ def test_templates_hold_no_inline_code():
 
 
 def test_template_scan_catches_what_it_looks_for():
-    sample = '<div style="x"><select onchange="go()"><script>1</script><script src="a.js"></script>'
+    sample = (
+        '<div style="x"><select onchange="go()"><script>1</script><script src="a.js"></script>'
+        '<a href="javascript:history.back()">'
+    )
     assert [what for pattern, what in INLINE if pattern.search(sample)] == [w for _p, w in INLINE]
     assert not any(p.search('<script nonce="{{ request.csp_nonce }}">') for p, _w in INLINE)

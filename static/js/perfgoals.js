@@ -8,4 +8,13 @@
       select.form.submit();
     }
   });
+  // <a data-history-back>: back to the page the user came from (typed text is usually still
+  // there); without a history, the link's own href.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-history-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
 })();
