@@ -57,3 +57,13 @@ bench: install
 
 load: install
 	$(PY) load/run.py
+
+# History mode: the same screens on one synthetic year and on five (perfgoals_bench5, 100,000 forms,
+# generated once), with the growth ratio; and the deadline: 200 people ramping in over 60 s on the
+# five-year database. See README, Benchmarks and load.
+.PHONY: bench-history load-deadline
+bench-history: install
+	$(PY) bench/run.py --history
+
+load-deadline: install
+	$(PY) load/run.py --scenario deadline

@@ -16,6 +16,11 @@ YEAR = 2031
 FORMS = 20000
 SEED = 1
 
+# History mode (`make bench-history`, `make load-deadline`): the same year and four before it, in a
+# database of their own so that the one-year figures stay what they were. Each year's seed is its own.
+DEFAULT_HISTORY_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/perfgoals_bench5"
+HISTORY_YEARS = {2027: 5, 2028: 4, 2029: 3, 2030: 2, YEAR: SEED}
+
 # What a production deployment sets, less TLS: everything here is plain http on 127.0.0.1.
 PRODUCTION_ENV = {
     "DEBUG": "0",
@@ -30,9 +35,18 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
-def ensure_database(url: str) -> None:
-    """Create the default benchmark database when it does not exist (never touches another one)."""
-    if url != DEFAULT_DATABASE_URL:
+def history_database_url() -> str:
+    return os.environ.get("HISTORY_DATABASE_URL") or DEFAULT_HISTORY_DATABASE_URL
+
+
+def ensure_database(url: str, template_url: str | None = None) -> None:
+    """Create a default benchmark database when it does not exist (never touches another one).
+
+    With template_url (the one-year database), the new database starts as a copy of it, which
+    takes seconds instead of generating its year again; PostgreSQL refuses to copy a database
+    someone is connected to, and then the new one starts empty.
+    """
+    if url not in (DEFAULT_DATABASE_URL, DEFAULT_HISTORY_DATABASE_URL):
         return
     import psycopg2
 
@@ -42,20 +56,31 @@ def ensure_database(url: str) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-                print(f"created database {name}")
+            if cursor.fetchone() is not None:
+                return
+            if template_url in (DEFAULT_DATABASE_URL, DEFAULT_HISTORY_DATABASE_URL):
+                template = template_url.rsplit("/", 1)[1]
+                try:
+                    cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                    print(f"created database {name} as a copy of {template}")
+                    return
+                except psycopg2.errors.ObjectInUse:
+                    print(f"{template} is in use, so {name} starts empty")
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
     finally:
         connection.close()
 
 
-def configure() -> dict[str, str]:
-    """Set up Django in this process; returns the environment a server process needs too."""
-    url = database_url()
-    ensure_database(url)
+def configure(url: str | None = None, template_url: str | None = None) -> dict[str, str]:
+    """Set up Django in this process, on `url` (default database_url()); returns the environment a
+    server process needs too. template_url: see ensure_database."""
+    url = url or database_url()
+    ensure_database(url, template_url)
     env = {**PRODUCTION_ENV, "DATABASE_URL": url}
     for key, value in env.items():
         os.environ.setdefault(key, value)
+    os.environ["DATABASE_URL"] = url
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
@@ -101,10 +126,12 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-def prepare(year: int = YEAR, forms: int = FORMS, seed: int = SEED) -> float | None:
-    """Migrate, collect static files, and generate the synthetic year if it is missing.
+def prepare(
+    year: int = YEAR, forms: int = FORMS, seed: int = SEED, years: dict[int, int] | None = None
+) -> float | None:
+    """Migrate, collect static files, and generate the synthetic year (or years: {year: seed}) missing.
 
-    Returns how long the generation took, or None when the year was already there.
+    Returns how long the generation took, or None when every year was already there.
     """
     from django.core.management import call_command
 
@@ -112,9 +139,12 @@ def prepare(year: int = YEAR, forms: int = FORMS, seed: int = SEED) -> float | N
 
     call_command("migrate", verbosity=0, interactive=False)
     collect_static()
-    if PerformanceForm.objects.filter(year__year=year).exists():
-        return None
-    print(f"generating {forms} forms for {year} (once) ...", flush=True)
-    started = time.perf_counter()
-    call_command("generate_forms", year=year, forms=forms, seed=seed)
-    return time.perf_counter() - started
+    generated = None
+    for number, year_seed in sorted((years or {year: seed}).items()):
+        if PerformanceForm.objects.filter(year__year=number).exists():
+            continue
+        print(f"generating {forms} forms for {number} (once) ...", flush=True)
+        started = time.perf_counter()
+        call_command("generate_forms", year=number, forms=forms, seed=year_seed)
+        generated = (generated or 0.0) + time.perf_counter() - started
+    return generated

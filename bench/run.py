@@ -6,6 +6,7 @@ is requested a few times to warm up, then timed REQUESTS times; the table gives 
 p95 and the queries of one request. Writes bench-results.json in the project root.
 
     python bench/run.py [--requests 30] [--only queue,review]
+    python bench/run.py --history [--requests 30] [--budget 60]   # one year against five: bench/history.py
 """
 
 import argparse
@@ -104,9 +105,6 @@ def fifty_rows(response) -> None:
 def bench_screens(fixtures, count: int, only: set[str] | None) -> list[dict]:
     from django.test import Client
 
-    from bench import fixtures as bench_fixtures_module
-    from tests.projects.helpers import post_data
-
     year = fixtures.year
     results = []
 
@@ -147,26 +145,33 @@ def bench_screens(fixtures, count: int, only: set[str] | None) -> list[dict]:
         results += measure([Bench("my_forms", lambda i: filler.get("/forms/"))], count)
 
     if wanted("save_40"):
-        perf_form = fixtures.save_form
-        url = f"/forms/{perf_form.pk}/edit/"
-        header = {
-            key: ("yes" if value else "no") if isinstance(value, bool) else str(value)
-            for key, value in bench_fixtures_module.header_values(year.year, perf_form.project_name).items()
-        }
-
-        def save(i):
-            perf_form.refresh_from_db(fields=["version"])
-            rows = [
-                {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": f"={i % 97 + 1}家"}
-                if r.position == 0
-                else {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value}
-                for r in perf_form.indicators.all()
-            ]
-            data = post_data(rows, header=header, version=perf_form.version, initial_forms=len(rows))
-            return saver.post(url, data)
-
-        results += measure([Bench("save_40", save, expect=(302,))], count)
+        results += measure([Bench("save_40", save_request(saver, fixtures.save_form, year), expect=(302,))], count)
     return results
+
+
+def save_request(saver, perf_form, year) -> Callable:
+    """save(i): the editor's post of `perf_form` with its first value changed to a number of i."""
+    from bench import fixtures as bench_fixtures_module
+    from tests.projects.helpers import post_data
+
+    url = f"/forms/{perf_form.pk}/edit/"
+    header = {
+        key: ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        for key, value in bench_fixtures_module.header_values(year.year, perf_form.project_name).items()
+    }
+
+    def save(i):
+        perf_form.refresh_from_db(fields=["version"])
+        rows = [
+            {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": f"={i % 97 + 1}家"}
+            if r.position == 0
+            else {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value}
+            for r in perf_form.indicators.all()
+        ]
+        data = post_data(rows, header=header, version=perf_form.version, initial_forms=len(rows))
+        return saver.post(url, data)
+
+    return save
 
 
 def bench_import(count: int) -> dict:
@@ -299,8 +304,23 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="timed requests per screen (default 30)")
     parser.add_argument("--only", help="comma-separated benchmark names")
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="the screens on one synthetic year and on five, with the growth ratio (bench/history.py)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60,
+        help="with --history: seconds of timed requests per screen and database, past 3 requests (default 60)",
+    )
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
+    if args.history:
+        from bench import history
+
+        return history.run(args.requests, args.budget, only)
 
     environment.configure()
     generate_seconds = environment.prepare()
