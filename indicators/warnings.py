@@ -18,6 +18,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from projects.lib.dates import in_order
+from projects.lib.money import format_wan, format_yuan
+
 from .targets import QUANTITATIVE, Target, normalize, parse_target
 
 ERROR = "error"
@@ -227,18 +230,6 @@ def _name_unit(row: "Row") -> str:
     return match[1] if match and not re.search(r"[含及不]", match[1]) else ""
 
 
-def _wan(amount: Decimal) -> str:
-    """Department forms speak 万元: 5606100 -> "560.61"; more places only when there are any."""
-    text = f"{amount / 10000:,.6f}".rstrip("0")
-    whole, _dot, places = text.partition(".")
-    return f"{whole}.{places.ljust(2, '0')}"
-
-
-def _yuan(amount: Decimal) -> str:
-    """5606100.00 -> "5,606,100"; cents only when there are any."""
-    return f"{amount:,.2f}".removesuffix(".00")
-
-
 def _percent(share: Decimal) -> str:
     """0.3 -> "30", 0.305 -> "30.5"."""
     text = f"{share * 100:.1f}"
@@ -440,7 +431,7 @@ def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
 @form_rule("date_order", ERROR, kinds=(PROJECT,))
 def date_order(ctx: Context) -> Iterator[tuple[str | None, str]]:
     start, end = ctx.data.header.get("planned_start"), ctx.data.header.get("planned_end")
-    if start and end and end < start:
+    if not in_order(start, end):
         yield (
             "planned_end",
             _("计划完成日期（%(end)s）早于计划开始日期（%(start)s）。请核对这两个日期。")
@@ -476,7 +467,7 @@ def budget_current_exceeds_total(ctx: Context) -> Iterator[tuple[str | None, str
                 "项目当年预算（%(current)s元）大于项目总预算（%(total)s元）。"
                 "当年预算是总预算的一部分，请核对这两项金额。"
             )
-            % {"current": _yuan(current), "total": _yuan(total)},
+            % {"current": format_yuan(current), "total": format_yuan(total)},
         )
 
 
@@ -490,7 +481,7 @@ def budget_prev_overspent(ctx: Context) -> Iterator[tuple[str | None, str]]:
                 "同名项目上年预算执行数（%(executed)s元）大于上年预算额（%(budget)s元）。"
                 "请核对执行数；确有超支的，请在项目概况中说明原因。"
             )
-            % {"executed": _yuan(executed), "budget": _yuan(budget)},
+            % {"executed": format_yuan(executed), "budget": format_yuan(budget)},
         )
 
 
@@ -517,8 +508,8 @@ def budget_jump(ctx: Context) -> Iterator[tuple[str | None, str]]:
         "current_budget",
         template
         % {
-            "current": _yuan(current),
-            "prev": _yuan(prev),
+            "current": format_yuan(current),
+            "prev": format_yuan(prev),
             "percent": _percent(abs(change)),
             "limit": _percent(limit),
         },
@@ -539,7 +530,7 @@ def budget_income_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
                 "按收入性质分列的资金合计（%(parts)s万元）与资金总额（%(total)s万元）不符。"
                 "请核对一般公共预算、政府性基金拨款、纳入专户管理的非税收入拨款和其他资金。"
             )
-            % {"parts": _wan(parts), "total": _wan(total)},
+            % {"parts": format_wan(parts), "total": format_wan(total)},
         )
 
 
@@ -550,7 +541,7 @@ def budget_expense_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
         yield (
             "fund_total",
             _("按支出性质分列的资金合计（%(parts)s万元）与资金总额（%(total)s万元）不符。请核对基本支出和项目支出。")
-            % {"parts": _wan(parts), "total": _wan(total)},
+            % {"parts": format_wan(parts), "total": format_wan(total)},
         )
 
 
@@ -573,5 +564,5 @@ def cost_exceeds_budget(ctx: Context) -> Iterator[tuple[str | None, str]]:
                 "成本指标合计（%(costs)s万元）超过年度预算资金总额（%(total)s万元）。"
                 "请核对各成本指标的金额和单位（元或万元）。"
             )
-            % {"costs": _wan(costs), "total": _wan(total)},
+            % {"costs": format_wan(costs), "total": format_wan(total)},
         )

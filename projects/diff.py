@@ -11,9 +11,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .forms import format_wan
+from .lib.money import format_wan, format_yuan
 from .models import DEPARTMENT_MONEY_FIELDS, PerformanceForm
-from .templatetags.perfgoals import yuan
 
 
 @dataclass
@@ -95,7 +94,7 @@ def display_value(name: str, value) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return format_wan(amount) if name in DEPARTMENT_MONEY_FIELDS else yuan(amount)
+        return format_wan(amount) if name in DEPARTMENT_MONEY_FIELDS else format_yuan(amount)
     return str(value)
 
 

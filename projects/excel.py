@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 
 import openpyxl
@@ -34,6 +34,8 @@ from openpyxl.worksheet.page import PageMargins
 from indicators.models import FormKind, Indicator
 from indicators.targets import normalize
 
+from .lib.dates import DateError, in_order, parse_date
+from .lib.money import INVALID, NEGATIVE, TOO_LARGE, TOO_PRECISE, MoneyError, parse_wan, parse_yuan, yuan_to_wan
 from .models import PerformanceForm, Status, department_form_title
 from .tables import indicator_table
 
@@ -51,11 +53,6 @@ PERFGOALS_EXPORT_PROGRESS_EVERY = 2000
 
 def setting(name: str):
     return getattr(settings, name, globals()[name])
-
-
-WAN = Decimal("10000")
-CENT = Decimal("0.01")
-YUAN_WHOLE_DIGITS = 13  # the money columns: 15 digits, 2 of them decimals
 
 
 def clean_text(value) -> str:
@@ -544,8 +541,8 @@ def _department_xlsx(sheet: SheetForm) -> bytes:
     row = out.pair_row(DEPARTMENT_NAME_ROW, {}, {})
     out.text(row, 1, sheet.unit_name)
     out.merge(row, 1, row, COLUMNS - 1)
-    # 万元 by exact Decimal division: 元 has two decimals, so 万元 has at most six.
-    wan = {name: None if value is None else value / WAN for name, value in sheet.budget.items()}
+    # 万元 exactly: 元 has two decimals, so 万元 has at most six.
+    wan = {name: None if value is None else yuan_to_wan(value) for name, value in sheet.budget.items()}
     formats = dict.fromkeys(DEPARTMENT_BUDGET_FIELDS, WAN_FORMAT)
     first = out.row + 1
     for labels in DEPARTMENT_BUDGET_ROWS:
@@ -862,16 +859,13 @@ class _LayoutReader:
         if isinstance(value, date):
             return value
         text = _cell_text(cell).strip()
-        if not text:
+        try:
+            return parse_date(text)
+        except DateError:
+            self.errors.append(
+                _("%(where)s：“%(text)s”不是有效日期，请写成 2020-01-01。") % {"where": where, "text": text}
+            )
             return None
-        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", normalize(text))
-        if match:
-            try:
-                return date(*(int(part) for part in match.groups()))
-            except ValueError:
-                pass
-        self.errors.append(_("%(where)s：“%(text)s”不是有效日期，请写成 2020-01-01。") % {"where": where, "text": text})
-        return None
 
     def yes_no(self, cell: _Cell, where: str) -> bool | None:
         if isinstance(cell.value, bool):
@@ -884,48 +878,24 @@ class _LayoutReader:
 
     def money(self, cell: _Cell, where: str, *, wan: bool) -> Decimal | None:
         value = cell.value
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
         unit = _("万元") if wan else _("元")
         try:
-            if isinstance(value, bool):
-                raise InvalidOperation
-            if isinstance(value, int | float):
-                # repr gives the shortest text that is this float: what was typed.
-                amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-            else:
-                text = normalize(str(value)).replace(",", "")
-                amount = Decimal(text)
-            if not amount.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            self.errors.append(
-                _("%(where)s：“%(text)s”不是金额数字（单位：%(unit)s）。")
-                % {"where": where, "text": value, "unit": unit}
-            )
+            # Numbers as openpyxl gives them (a float read through repr, what was typed), or text.
+            return parse_wan(value) if wan else parse_yuan(value)
+        except MoneyError as e:
+            messages = {
+                INVALID: _("%(where)s：“%(text)s”不是金额数字（单位：%(unit)s）。"),
+                NEGATIVE: _("%(where)s：金额不能为负数。"),
+                TOO_PRECISE: _("%(where)s：金额最多精确到分。"),
+                TOO_LARGE: _("%(where)s：金额过大，请核对单位是否为%(unit)s。"),
+            }
+            self.errors.append(messages[e.code] % {"where": where, "text": value, "unit": unit})
             return None
-        if amount < 0:
-            self.errors.append(_("%(where)s：金额不能为负数。") % {"where": where})
-            return None
-        too_large = _("%(where)s：金额过大，请核对单位是否为%(unit)s。") % {"where": where, "unit": unit}
-        # Checked on the exponent before any arithmetic: quantize() raises InvalidOperation
-        # past Decimal's 28 digits (10^26 元), and int() of 1E+999999 would never finish.
-        if amount.adjusted() >= YUAN_WHOLE_DIGITS - (4 if wan else 0):
-            self.errors.append(too_large)
-            return None
-        yuan = amount * WAN if wan else amount
-        rounded = yuan.quantize(CENT, rounding=ROUND_HALF_UP)
-        if abs(rounded - yuan) > Decimal("0.000001"):
-            self.errors.append(_("%(where)s：金额最多精确到分。") % {"where": where})
-        elif rounded.adjusted() >= YUAN_WHOLE_DIGITS:
-            self.errors.append(too_large)
-        return rounded
 
     def check_project(self, header: dict) -> None:
         if not header.get("project_name"):
             self.errors.append(_("请在“项目名称”一栏填写项目名称。"))
-        start, end = header.get("planned_start"), header.get("planned_end")
-        if start and end and end < start:
+        if not in_order(header.get("planned_start"), header.get("planned_end")):
             self.errors.append(_("计划完成日期不能早于计划开始日期。"))
 
 

@@ -1,5 +1,5 @@
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import LEVEL3_MAX_LENGTH, FormKind
 
+from .lib.dates import in_order
+from .lib.money import MoneyError, format_wan, format_yuan, parse_wan, parse_yuan
 from .models import DEPARTMENT_MONEY_FIELDS, FiscalYear, Organization, PerformanceForm, Status
 
 NARRATIVE_FIELDS = ["overview", "basis", "necessity", "safeguards", "implementation_plan", "goals"]
@@ -32,40 +34,42 @@ def cap_messages(form: forms.BaseForm) -> None:
             field.error_messages["max_length"] = TOO_LONG_MESSAGE
 
 
-class MoneyField(forms.DecimalField):
-    """Money in 元 as people type it: `1,530,000`, `1 530 000.50`, full-width digits."""
+class MoneyField(forms.Field):
+    """Money in 元 as people type it (`1,530,000`, `1 530 000.50`, full-width digits), cleaned to 元.
+
+    Read and shown by projects.lib.money; the error messages are keyed by its MoneyError codes.
+    """
 
     default_error_messages = {
         "invalid": _("请输入金额数字（单位：元），例如 1,530,000 或 1530000.50。"),
-        "min_value": _("金额不能为负数。"),
-        "max_decimal_places": _("金额最多保留两位小数（分）。"),
-        "max_digits": _("金额过大，请核对单位是否为元。"),
-        "max_whole_digits": _("金额过大，请核对单位是否为元。"),
+        "negative": _("金额不能为负数。"),
+        "too_precise": _("金额最多保留两位小数（分）。"),
+        "too_large": _("金额过大，请核对单位是否为元。"),
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 15)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
-            value = re.sub(r"[,\s]", "", value)
-            # Trailing zeros after the point are not precision: "1530000.500" is fine.
-            if re.fullmatch(r"\d+\.\d*", value):
-                value = value.rstrip("0").removesuffix(".")
-        try:
-            return super().to_python(value)
-        except InvalidOperation as exc:  # pragma: no cover - DecimalField already maps these
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-    def widget_attrs(self, widget):
         # No number input: the browser would reject the thousands separators users paste.
-        return {}
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        try:
+            return self.parse_amount(value)
+        except MoneyError as exc:
+            raise ValidationError(self.error_messages[exc.code], code=exc.code) from exc
+
+    def prepare_value(self, value):
+        # Bound data arrives as the typed text and is shown back as typed; stored 元 is formatted.
+        return self.format_amount(value) if isinstance(value, Decimal) else value
+
+    def parse_amount(self, value) -> Decimal | None:
+        return parse_yuan(value)
+
+    def format_amount(self, yuan: Decimal) -> str:
+        return format_yuan(yuan, separators=False)
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -135,8 +139,7 @@ class ProjectHeaderForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
-        if start and end and end < start:
+        if not in_order(cleaned.get("planned_start"), cleaned.get("planned_end")):
             self.add_error("planned_end", _("计划完成日期不能早于计划开始日期。"))
         return cleaned
 
@@ -335,42 +338,20 @@ class QueueFilterForm(forms.Form):
         return queryset
 
 
-WAN = Decimal("10000")
-
-
 class WanYuanField(MoneyField):
     """Typed and shown in 万元 as on the paper form, stored exactly in 元."""
 
     default_error_messages = {
         "invalid": _("请输入金额数字（单位：万元），例如 560.61。"),
-        "max_decimal_places": _("以万元填写时最多保留六位小数（即精确到分）。"),
-        "max_digits": _("金额过大，请核对单位是否为万元。"),
-        "max_whole_digits": _("金额过大，请核对单位是否为万元。"),
+        "too_precise": _("以万元填写时最多保留六位小数（即精确到分）。"),
+        "too_large": _("金额过大，请核对单位是否为万元。"),
     }
 
-    def __init__(self, **kwargs):
-        # Nine whole digits of 万元 are the thirteen of 元 that the column holds.
-        kwargs.setdefault("max_digits", 15)
-        kwargs.setdefault("decimal_places", 6)
-        super().__init__(**kwargs)
+    def parse_amount(self, value) -> Decimal | None:
+        return parse_wan(value)
 
-    def clean(self, value):
-        wan = super().clean(value)
-        return None if wan is None else (wan * WAN).quantize(Decimal("0.01"))
-
-    def prepare_value(self, value):
-        # Bound data arrives as the typed text; only stored 元 needs converting.
-        return format_wan(value) if isinstance(value, Decimal) else value
-
-
-def format_wan(yuan: Decimal | None) -> str:
-    """元 → 万元 text with two decimals, more only when needed to stay exact."""
-    if yuan is None:
-        return ""
-    wan = (yuan / WAN).normalize()
-    text = f"{wan:f}"
-    whole, _dot, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
+    def format_amount(self, yuan: Decimal) -> str:
+        return format_wan(yuan)
 
 
 class DepartmentHeaderForm(forms.ModelForm):

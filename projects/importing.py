@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from indicators.frameworks import framework_vocabulary, load_frameworks
 from indicators.models import FormKind, Indicator, IndicatorFramework
 
+from .lib.dates import DateError, in_order, parse_date
 from .models import FiscalYear, Organization, PerformanceForm
 from .services import RowInput, write_content
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
@@ -175,19 +176,12 @@ def read_text_file(path: str | Path) -> str:
 
 # --- Converting values --------------------------------------------------------------
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
 
 def _date(label: str, text: str) -> date | None:
-    if not text:
-        return None
-    match = _DATE.match(text.strip())
-    if match:
-        try:
-            return date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
-    raise _Skip(_("%(label)s无法识别：%(text)s") % {"label": label, "text": text})
+    try:
+        return parse_date(text)
+    except DateError as e:
+        raise _Skip(_("%(label)s无法识别：%(text)s") % {"label": label, "text": text}) from e
 
 
 def _yes_no(label: str, text: str) -> bool | None:
@@ -212,7 +206,7 @@ def form_values(parsed: ParsedForm) -> dict:
     values.update({f: _date(label, header.get(label, "")) for label, f in PROJECT_DATE_FIELDS.items()})
     values.update({f: _yes_no(label, header.get(label, "")) for label, f in PROJECT_BOOL_FIELDS.items()})
     values.update({f: budget.get(label) for label, f in PROJECT_BUDGET_FIELDS.items()})
-    if values["planned_start"] and values["planned_end"] and values["planned_end"] < values["planned_start"]:
+    if not in_order(values["planned_start"], values["planned_end"]):
         raise _Skip(_("计划完成日期早于计划开始日期"))
     return values
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind, IndicatorFramework
 
+from .lib.money import DECIMAL_PLACES, MAX_DIGITS
 from .querysets import OrganizationQuerySet, PerformanceFormQuerySet
 
 
@@ -177,9 +178,10 @@ LONG_TEXT_FIELDS = (
     "overall_goal",
 )
 
+# The columns' limits are the money library's, which every parser checks against.
 MONEY = {
-    "max_digits": 15,
-    "decimal_places": 2,
+    "max_digits": MAX_DIGITS,
+    "decimal_places": DECIMAL_PLACES,
     "null": True,
     "blank": True,
     "validators": [MinValueValidator(Decimal("0"))],

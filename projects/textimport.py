@@ -15,12 +15,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import nh3
 from django.utils.translation import gettext as _
+
+from .lib.money import parse_wan, parse_yuan
 
 PROJECT = "project"
 DEPARTMENT = "department"
@@ -428,32 +430,25 @@ def _read_header(lines: list[_Line], labels: _Labels, names: "_Names") -> tuple[
 
 
 _NONE_WRITTEN = re.compile(r"^(?:[-—–/－]+|无)$")
-_MONEY = re.compile(r"^(\d+(?:\.\d+)?)(万元|万|元)?$")
-_CENT = Decimal("0.01")
+_MONEY = re.compile(r"(.*?)(万元|万|元)?")
 
 
 def parse_money(text: str, unit: str = "元") -> int | Decimal | None:
     """An amount as printed ("1,530,000", "560.61万元") in 元; None when left empty.
 
-    Raises ValueError for anything else, or for an amount finer than a 分.
+    Raises ValueError (a MoneyError) for anything else, or for an amount finer than a 分.
     """
-    compact = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", text))
+    compact = _key(text)
     if not compact or _NONE_WRITTEN.match(compact):
         return None
-    match = _MONEY.match(compact)
-    if not match:
+    number, written_unit = _MONEY.fullmatch(compact).groups()
+    parse = parse_wan if (written_unit or unit) in ("万元", "万") else parse_yuan
+    # Whether it fits the column is the importer's to say: it names the column (_check_fits).
+    amount = parse(number, fit_column=False)
+    if amount is None:  # a unit and no number
         raise ValueError(text)
-    try:
-        amount = Decimal(match.group(1))
-        if (match.group(2) or unit) in ("万元", "万"):
-            amount *= 10000
-        # quantize raises InvalidOperation for an amount longer than Decimal's precision.
-        in_cents = amount.quantize(_CENT)
-    except InvalidOperation as e:
-        raise ValueError(text) from e
-    if amount != in_cents:
-        raise ValueError(text)
-    return int(amount) if amount == amount.to_integral_value() else in_cents
+    # Whole amounts stay integers in the JSON output; amounts with 分 stay exact Decimals.
+    return int(amount) if amount == amount.to_integral_value() else amount
 
 
 # --- Indicator table ----------------------------------------------------------

@@ -2,21 +2,21 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from projects.forms import format_wan
+from projects.lib.money import format_wan, format_yuan
 
 register = template.Library()
 
 
 @register.filter
-def wan(yuan):
+def wan(amount):
     """Stored 元 shown in 万元 with two decimals (more only when needed to stay exact)."""
-    return format_wan(yuan)
+    return format_wan(amount)
 
 
 @register.filter
-def yuan(value):
+def yuan(amount):
     """Stored 元 with thousands separators, as printed on the form; empty stays empty."""
-    return "" if value is None else f"{value:,.2f}"
+    return format_yuan(amount)
 
 
 @register.filter

@@ -468,7 +468,8 @@ def test_date_outside_year_stays_quiet(data):
 def test_budget_current_exceeds_total_fires():
     data = project_form(budget={"total_budget": Decimal("500000"), "current_budget": Decimal("517500")})
     [warning] = [w for w in check_form(data) if w.code == "budget_current_exceeds_total"]
-    assert warning.field == "current_budget" and "517,500元" in warning.message
+    # 元 as the form prints it, cents included (projects.lib.money.format_yuan).
+    assert warning.field == "current_budget" and "（517,500.00元）" in warning.message
 
 
 @pytest.mark.parametrize(
@@ -622,6 +623,17 @@ def test_cost_exceeds_budget_fires(extra):
 def test_cost_exceeds_budget_stays_quiet(extra):
     rows = [QUANTITY_ROW, *HENGDONG_COSTS] + ([extra] if extra else [])
     assert "cost_exceeds_budget" not in form_codes(department_form(rows=rows))
+
+
+def test_budget_messages_print_amounts_as_the_form_does():
+    project = project_form(budget={"total_budget": Decimal("5000000"), "current_budget": Decimal("56061000000")})
+    [too_much] = [w for w in check_form(project) if w.code == "budget_current_exceeds_total"]
+    assert "（56,061,000,000.00元）" in too_much.message and "（5,000,000.00元）" in too_much.message
+    budget = {"fund_total": Decimal("56061000000"), "fund_general": Decimal("5606123.45"), "fund_special_nontax": None}
+    department = department_form(budget=budget)
+    [mismatch] = [w for w in check_form(department) if w.code == "budget_income_mismatch"]
+    # 万元 as the department form prints and takes them: no separators, exact to the 分.
+    assert "（5606100.00万元）" in mismatch.message and "（560.612345万元）" in mismatch.message
 
 
 def test_cost_exceeds_budget_message_in_wan_yuan_as_on_paper():
