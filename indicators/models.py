@@ -1,10 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class FormKind(models.TextChoices):
-    PROJECT = "project", _("项目支出")
-    DEPARTMENT = "department", _("部门整体")
+from .choices import FormKind
 
 
 class IndicatorFramework(models.Model):

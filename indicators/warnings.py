@@ -21,12 +21,13 @@ from django.utils.translation import gettext_noop
 from projects.lib.dates import in_order
 from projects.lib.money import format_wan, format_yuan
 
+from .choices import FormKind
 from .targets import QUANTITATIVE, Target, normalize, parse_target
 
 ERROR = "error"
 WARNING = "warning"
-PROJECT = "project"
-DEPARTMENT = "department"
+PROJECT = FormKind.PROJECT
+DEPARTMENT = FormKind.DEPARTMENT
 
 DEFAULTS: dict[str, Any] = {
     # current budget may move this share of last year's either way before we ask why

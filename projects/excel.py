@@ -36,7 +36,7 @@ from indicators.targets import normalize
 
 from .lib.dates import DateError, in_order, parse_date
 from .lib.money import INVALID, NEGATIVE, TOO_LARGE, TOO_PRECISE, MoneyError, parse_wan, parse_yuan, yuan_to_wan
-from .models import PerformanceForm, Status, department_form_title
+from .models import Organization, PerformanceForm, Status, department_form_title
 from .tables import indicator_table
 
 logger = logging.getLogger(__name__)
@@ -1052,7 +1052,7 @@ def form_rows(forms) -> Iterator[tuple]:
         errors,
         warnings,
     ) in forms.order_by(*EXPORT_ORDER).values_list(*FORM_FIELDS).iterator(chunk_size=CHUNK_SIZE):
-        department = unit_name if unit_kind == "department" else parent_name
+        department = unit_name if unit_kind == Organization.Kind.DEPARTMENT else parent_name
         if kind == FormKind.DEPARTMENT:
             project_name, total, current = department_form_title(unit_name), fund_total, fund_total
         yield (

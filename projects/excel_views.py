@@ -132,17 +132,7 @@ def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None
 
 def _row_inputs(sheet: excel.SheetForm, perf_form: PerformanceForm | None = None) -> list[services.RowInput]:
     """Rows to save, keeping the id of each existing row with the same 一级/二级/三级 (and its comments)."""
-    unused: dict[tuple, list[int]] = {}
-    if perf_form is not None:
-        for row in perf_form.indicators.all():
-            unused.setdefault((row.level1, row.level2, row.level3), []).append(row.pk)
-    inputs = []
-    for level1, level2, level3, value in sheet.rows:
-        ids = unused.get((level1, level2, level3))
-        inputs.append(
-            services.RowInput(level1=level1, level2=level2, level3=level3, value=value, id=ids.pop(0) if ids else None)
-        )
-    return inputs
+    return services.match_rows(perf_form, [services.RowInput(*row) for row in sheet.rows])
 
 
 @login_required
@@ -272,7 +262,7 @@ def upload_new_confirm(request):
             values=sheet.values(),
             rows=_row_inputs(sheet),
         )
-    except services.DuplicateFormError as exc:
+    except (services.DuplicateFormError, services.CannotCreateError) as exc:
         _forget(request)
         messages.error(request, str(exc))
         return redirect("projects:excel_create")
@@ -321,6 +311,8 @@ def _job_state(job: ExportJob) -> dict:
     error = _("文件已过期删除，请重新导出。") if expired else job.error
     return {
         "status": job.status,
+        # Queued or running: the page keeps polling (it never compares statuses itself).
+        "active": job.status in exports.ACTIVE,
         "status_display": job.get_status_display(),
         "progress": job.progress,
         "total": job.total,

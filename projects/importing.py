@@ -1,10 +1,10 @@
 """Import the forms of a text dump into the database (the parsing is in textimport).
 
-Each form is written in a transaction of its own through services.write_content,
-as the editor writes it, so a form that cannot be stored is reported and the
-others still import. A form is found again by year, unit, kind and project
-name: importing a file twice updates its drafts and never touches a form that
-is already in review or approved.
+Each form is written in a transaction of its own through services.import_form,
+which writes it as the editor does, so a form that cannot be stored is reported
+and the others still import. A form is found again by year, unit, kind and
+project name: importing a file twice updates its drafts and never touches a form
+that is already in review or approved.
 """
 
 import logging
@@ -16,15 +16,15 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import DecimalField, F
+from django.db.models import DecimalField
 from django.utils.translation import gettext as _
 
 from indicators.frameworks import framework_vocabulary, load_frameworks
 from indicators.models import FormKind, Indicator, IndicatorFramework
 
+from . import services
 from .lib.dates import DateError, in_order, parse_date
 from .models import FiscalYear, Organization, PerformanceForm
-from .services import RowInput, write_content
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
 
 logger = logging.getLogger(__name__)
@@ -306,19 +306,6 @@ def _unit(parsed: ParsedForm) -> Organization:
     return unit
 
 
-def _rows(perf_form: PerformanceForm | None, indicators: list[dict[str, str]]) -> list[RowInput]:
-    """RowInputs, reusing the ids of rows already there with the same names, so ids stay stable."""
-    existing: dict[tuple[str, str, str], list[int]] = {}
-    if perf_form is not None:
-        for row in perf_form.indicators.all():
-            existing.setdefault((row.level1, row.level2, row.level3), []).append(row.pk)
-    rows = []
-    for data in indicators:
-        ids = existing.get((data["level1"], data["level2"], data["level3"]))
-        rows.append(RowInput(**data, id=ids.pop(0) if ids else None))
-    return rows
-
-
 def _title(parsed: ParsedForm) -> str:
     if parsed.kind == FormKind.DEPARTMENT:
         return _("%(unit)s 部门整体支出绩效目标表") % {"unit": parsed.unit}
@@ -329,38 +316,24 @@ def _store(parsed: ParsedForm) -> FormOutcome:
     values = form_values(parsed)
     values["project_name"] = parsed.project or ""
     _check_fits(parsed, values)
-    fiscal_year = _fiscal_year(parsed.year)
-    framework = fiscal_year.framework_for(parsed.kind)
-    if framework is None:
-        raise _Skip(_("%(year)s年度没有设置部门整体指标体系") % {"year": parsed.year})
-    unit = _unit(parsed)
-    project_name = values["project_name"]
-    perf_form = (
-        PerformanceForm.objects.select_for_update()
-        .filter(year=fiscal_year, unit=unit, kind=parsed.kind, project_name=project_name)
-        .first()
-    )
     title = _title(parsed)
-    if perf_form is not None and not perf_form.is_editable:
+    try:
+        imported = services.import_form(
+            year=_fiscal_year(parsed.year),
+            unit=_unit(parsed),
+            kind=parsed.kind,
+            values=values,
+            rows=[services.RowInput(**row) for row in parsed.indicators],
+        )
+    except services.NotEditableError as e:
         reason = _("第%(number)s张表: 「%(title)s」状态为“%(status)s”，没有改动") % {
             "number": parsed.number,
             "title": title,
-            "status": perf_form.get_status_display(),
+            "status": e.perf_form.get_status_display(),
         }
-        return FormOutcome(parsed.number, title, UNTOUCHED, reason, perf_form.pk)
-    rows = _rows(perf_form, parsed.indicators)
-    if perf_form is None:
-        perf_form = PerformanceForm(
-            kind=parsed.kind, unit=unit, year=fiscal_year, framework=framework, project_name=project_name
-        )
-        perf_form.save()
-        action = CREATED
-    else:
-        # Someone may have the draft open: the import counts as a save.
-        perf_form.version = F("version") + 1
-        action = UPDATED
-    write_content(perf_form, values, rows)
-    return FormOutcome(parsed.number, title, action, form_id=perf_form.pk)
+        return FormOutcome(parsed.number, title, UNTOUCHED, reason, e.perf_form.pk)
+    action = CREATED if imported.created else UPDATED
+    return FormOutcome(parsed.number, title, action, form_id=imported.perf_form.pk)
 
 
 def _import_form(parsed: ParsedForm) -> FormOutcome:
@@ -370,7 +343,7 @@ def _import_form(parsed: ParsedForm) -> FormOutcome:
     try:
         with transaction.atomic():
             outcome = _store(parsed)
-    except _Skip as e:
+    except (_Skip, services.CannotCreateError, services.DuplicateFormError) as e:
         message = str(e)
     except ValidationError as e:
         message = "；".join(e.messages)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind, IndicatorFramework
 
+from .choices import OrganizationKind, Role, Status
 from .lib.money import DECIMAL_PLACES, MAX_DIGITS
 from .querysets import OrganizationQuerySet, PerformanceFormQuerySet
 
@@ -17,10 +18,7 @@ from .querysets import OrganizationQuerySet, PerformanceFormQuerySet
 class Organization(models.Model):
     """The finance bureau, supervising departments (主管部门) and budget units (预算单位), as a tree."""
 
-    class Kind(models.TextChoices):
-        FINANCE = "finance", _("财政局")
-        DEPARTMENT = "department", _("主管部门")
-        UNIT = "unit", _("预算单位")
+    Kind = OrganizationKind
 
     name = models.CharField(_("名称"), max_length=200, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
@@ -62,11 +60,7 @@ class Organization(models.Model):
 
 
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        FILLER = "filler", _("单位填报人")
-        DEPT_REVIEWER = "dept_reviewer", _("主管部门审核人")
-        FINANCE_REVIEWER = "finance_reviewer", _("财政局审核人")
-        ADMIN = "admin", _("管理员")
+    Role = Role
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.FILLER)
     organization = models.ForeignKey(
@@ -138,14 +132,6 @@ class FiscalYear(models.Model):
 def department_form_title(unit_name: str) -> str:
     """What a department overall form is called where a project form shows its 项目名称."""
     return _("%(unit)s 部门整体支出绩效目标表") % {"unit": unit_name}
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    DEPT_APPROVED = "dept_approved", _("主管部门已审核")
-    APPROVED = "approved", _("已批复")
-    RETURNED = "returned", _("已退回")
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -311,13 +297,29 @@ class PerformanceForm(models.Model):
 
     @property
     def title(self) -> str:
-        if self.kind == FormKind.DEPARTMENT:
+        if self.is_department:
             return department_form_title(self.unit.name)
         return self.project_name or _("（未命名项目）")
+
+    # What templates ask of a form, so that none of them spells a kind or a status.
+
+    @property
+    def is_department(self) -> bool:
+        """A 部门整体支出绩效目标表 rather than a project form."""
+        return self.kind == FormKind.DEPARTMENT
 
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def at_department_step(self) -> bool:
+        """Submitted and awaiting the 主管部门; after that step it awaits the finance bureau."""
+        return self.status == Status.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == Status.APPROVED
 
 
 class AppendOnlyModel(models.Model):

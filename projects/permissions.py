@@ -1,9 +1,15 @@
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from indicators.models import FormKind
 
 from .models import Action, Organization, PerformanceForm, Status, User
+
+
+def is_filler(user) -> bool:
+    """A unit's (or department's) filler: their forms are "我的绩效目标表"."""
+    return user.is_authenticated and user.role == User.Role.FILLER
 
 
 def is_reviewer(user) -> bool:
@@ -13,9 +19,20 @@ def is_reviewer(user) -> bool:
     )
 
 
+def require_reviewer(user) -> None:
+    """Fillers never approve or return; scope and state are the service's to check."""
+    if not is_reviewer(user):
+        raise PermissionDenied(_("只有审核人可以审核绩效目标表。"))
+
+
+def can_administer(user) -> bool:
+    """Who gets into the Django admin (系统管理): staff, as Django itself decides."""
+    return user.is_active and user.is_staff
+
+
 def can_create(user, kind: str = FormKind.PROJECT) -> bool:
     """Fillers of a unit or department file project forms; only a department files its overall form."""
-    if not (user.is_authenticated and user.role == "filler" and user.organization_id is not None):
+    if not (is_filler(user) and user.organization_id is not None):
         return False
     if kind == FormKind.DEPARTMENT:
         return user.organization.kind == Organization.Kind.DEPARTMENT
@@ -24,12 +41,7 @@ def can_create(user, kind: str = FormKind.PROJECT) -> bool:
 
 def can_edit(user, perf_form: PerformanceForm) -> bool:
     """Content edits: the form's own unit, while the form is a draft or returned."""
-    return (
-        user.is_authenticated
-        and user.role == "filler"
-        and user.organization_id == perf_form.unit_id
-        and perf_form.is_editable
-    )
+    return is_filler(user) and user.organization_id == perf_form.unit_id and perf_form.is_editable
 
 
 def can_submit(user, perf_form: PerformanceForm) -> bool:
@@ -39,8 +51,7 @@ def can_submit(user, perf_form: PerformanceForm) -> bool:
 def can_withdraw(user, perf_form: PerformanceForm) -> bool:
     """The unit may take back a submission no reviewer has acted on yet."""
     if not (
-        user.is_authenticated
-        and user.role == "filler"
+        is_filler(user)
         and user.organization_id == perf_form.unit_id
         and perf_form.status in (Status.SUBMITTED, Status.DEPT_APPROVED)
     ):

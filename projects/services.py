@@ -1,6 +1,13 @@
-"""Every change to a performance form goes through a function here."""
+"""Every change to a performance form goes through a function here.
 
-from dataclasses import dataclass
+Creating, saving, importing and every workflow step: each checks its own guard, so a view's
+early check is a courtesy and never the authority. tests/test_architecture.py refuses ORM
+writes on forms, rows, events, submissions and row comments anywhere but here (and in the
+development-data generators).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -18,6 +25,7 @@ from .models import (
     LONG_TEXT_FIELDS,
     REASON_MAX_LENGTH,
     Action,
+    FiscalYear,
     FormEvent,
     Organization,
     PerformanceForm,
@@ -52,7 +60,18 @@ class ConcurrentEditError(Exception):
 
 
 class NotEditableError(Exception):
-    pass
+    """The form is in review or approved: its content cannot change; `perf_form` is the form as it is."""
+
+    def __init__(self, message: str, *, perf_form: PerformanceForm | None = None):
+        self.perf_form = perf_form
+        super().__init__(message)
+
+
+def _not_editable(perf_form: PerformanceForm) -> NotEditableError:
+    return NotEditableError(
+        _("这张表当前的状态（%(status)s）不允许修改。") % {"status": perf_form.get_status_display()},
+        perf_form=perf_form,
+    )
 
 
 class DuplicateFormError(Exception):
@@ -213,10 +232,33 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
     return found
 
 
-@transaction.atomic
-def create_form(*, by, year, kind: str, values: dict, rows: list[RowInput]) -> PerformanceForm:
+def match_rows(perf_form: PerformanceForm | None, rows: Iterable[RowInput]) -> list[RowInput]:
+    """`rows`, each given the id of an unclaimed row of `perf_form` with the same 一级/二级/三级.
+
+    An importer knows rows by their names only; matching them keeps the ids, and with them the
+    reviewers' row comments, of the rows that stay.
+    """
+    unused: dict[tuple[str, str, str], list[int]] = {}
+    if perf_form is not None:
+        for row in perf_form.indicators.all():
+            unused.setdefault((row.level1, row.level2, row.level3), []).append(row.pk)
+    matched = []
+    for row in rows:
+        ids = unused.get((row.level1, row.level2, row.level3))
+        matched.append(replace(row, id=ids.pop(0) if ids else None))
+    return matched
+
+
+def _framework_for(year: FiscalYear, kind: str):
     framework = year.framework_for(kind)
-    perf_form = PerformanceForm(kind=kind, unit_id=by.organization_id, year=year, framework=framework)
+    if framework is None:
+        raise CannotCreateError(
+            _("%(year)s年度没有设置%(kind)s指标体系") % {"year": year.year, "kind": FormKind(kind).label}
+        )
+    return framework
+
+
+def _insert(perf_form: PerformanceForm, values: dict, rows: list[RowInput]) -> PerformanceForm:
     _check_unique(perf_form, values.get("project_name", ""))
     for name in CONTENT_FIELDS:
         if name in values:
@@ -224,6 +266,59 @@ def create_form(*, by, year, kind: str, values: dict, rows: list[RowInput]) -> P
     _save_unique(perf_form)
     write_content(perf_form, {}, rows)
     return perf_form
+
+
+@transaction.atomic
+def create_form(*, by, year: FiscalYear, kind: str, values: dict, rows: list[RowInput]) -> PerformanceForm:
+    """A new draft of `by`'s unit; refused (CannotCreateError) unless they may file this kind in an open year."""
+    from .permissions import can_create
+
+    if kind not in FormKind.values or not can_create(by, kind):
+        raise CannotCreateError(_("您不能新建这类绩效目标表。"))
+    # As it is now: an admin may have closed the year since the page was shown.
+    year = FiscalYear.objects.select_related("project_framework", "department_framework").get(pk=year.pk)
+    if not year.is_open:
+        raise CannotCreateError(_("%(year)s年度已停止填报，不能新建。") % {"year": year.year})
+    framework = _framework_for(year, kind)
+    perf_form = PerformanceForm(kind=kind, unit_id=by.organization_id, year=year, framework=framework)
+    return _insert(perf_form, values, rows)
+
+
+@dataclass
+class Imported:
+    perf_form: PerformanceForm
+    created: bool
+
+
+@transaction.atomic
+def import_form(*, year: FiscalYear, unit: Organization, kind: str, values: dict, rows: list[RowInput]) -> Imported:
+    """Create the form an importer read, or update it while it is still a draft (or returned).
+
+    The form is found by year, unit, kind and project name. No user acts: imports are an
+    administrator's command (manage.py import_text), for any year, open or not. Rows are
+    matched by name (`match_rows`), so their ids stay. Updating counts as a save and bumps the
+    version, so someone with the draft open is told rather than overwritten. Raises
+    NotEditableError (with the form) for a form in review or approved, CannotCreateError when
+    the year has no framework for the kind, DuplicateFormError when a concurrent import
+    created the form first.
+    """
+    framework = _framework_for(year, kind)
+    project_name = values.get("project_name", "")
+    existing = (
+        PerformanceForm.objects.select_for_update(of=("self",))
+        .filter(year=year, unit=unit, kind=kind, project_name=project_name)
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        perf_form = PerformanceForm(kind=kind, unit=unit, year=year, framework=framework)
+        return Imported(_insert(perf_form, values, match_rows(None, rows)), created=True)
+    if not existing.is_editable:
+        raise _not_editable(existing)
+    existing.version = F("version") + 1
+    write_content(existing, values, match_rows(existing, rows))
+    existing.refresh_from_db(fields=["version"])
+    return Imported(existing, created=False)
 
 
 @transaction.atomic
@@ -235,9 +330,7 @@ def save_form(
 
     locked = _lock(perf_form)
     if not can_edit(by, locked):
-        raise NotEditableError(
-            _("这张表当前的状态（%(status)s）不允许修改。") % {"status": locked.get_status_display()}
-        )
+        raise _not_editable(locked)
     if locked.version != expected_version:
         raise ConcurrentEditError(locked.version)
     if "project_name" in values:
@@ -250,6 +343,10 @@ def save_form(
 
 class TransitionError(Exception):
     """A workflow step that is not allowed now; the message says why, in Chinese."""
+
+
+class CannotCreateError(TransitionError):
+    """This user may not create this form now (role, unit, kind, year closed, no framework)."""
 
 
 class SubmitBlocked(TransitionError):

@@ -22,10 +22,12 @@ from pathlib import Path
 import nh3
 from django.utils.translation import gettext as _
 
+from indicators.choices import FormKind
+
 from .lib.money import parse_wan, parse_yuan
 
-PROJECT = "project"
-DEPARTMENT = "department"
+PROJECT = FormKind.PROJECT
+DEPARTMENT = FormKind.DEPARTMENT
 
 FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks.json"
 

@@ -6,8 +6,10 @@ from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators.frameworks import framework_vocabulary
@@ -18,7 +20,16 @@ from .diff import diff_snapshots
 from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 from .forms import IndicatorFormSet, NewFormMetaForm, QueueFilterForm, header_form_class
 from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, Organization, PerformanceForm, Status
-from .permissions import can_create, can_edit, can_review, can_submit, can_withdraw, get_form_or_404, is_reviewer
+from .permissions import (
+    can_create,
+    can_edit,
+    can_review,
+    can_submit,
+    can_withdraw,
+    get_form_or_404,
+    is_reviewer,
+    require_reviewer,
+)
 from .querysets import awaiting_statuses
 from .tables import indicator_table
 
@@ -147,6 +158,14 @@ def home(request):
 
 LIST_PAGE_SIZE = 50
 ALL_YEARS = "all"
+# What the unit does next, by status, under each form in "我的绩效目标表".
+NEXT_STEPS = {
+    Status.DRAFT: gettext_lazy("下一步：填写完整后提交审核"),
+    Status.RETURNED: gettext_lazy("下一步：按退回理由修改后重新提交"),
+    Status.SUBMITTED: gettext_lazy("等待主管部门审核（可撤回）"),
+    Status.DEPT_APPROVED: gettext_lazy("等待财政局批复"),
+    Status.APPROVED: gettext_lazy("已批复，无需操作"),
+}
 
 
 def _return_reasons(perf_forms) -> dict[int, str]:
@@ -181,6 +200,8 @@ def my_forms(request):
     reasons = _return_reasons(page)
     for perf_form in page:
         perf_form.return_reason = reasons.get(perf_form.pk)
+        perf_form.next_step = NEXT_STEPS[perf_form.status]
+        perf_form.can_edit = can_edit(request.user, perf_form)
     return render(
         request,
         "projects/my_forms.html",
@@ -192,6 +213,7 @@ def my_forms(request):
             "query": urlencode({"year": selected}),
             "can_create": can_create(request.user),
             "can_create_department": can_create(request.user, FormKind.DEPARTMENT),
+            "create_department_url": reverse("projects:create") + "?" + urlencode({"kind": FormKind.DEPARTMENT}),
         },
     )
 
@@ -223,6 +245,8 @@ def create_form(request):
             messages.error(request, str(exc))
             if "project_name" in header_form.fields:
                 header_form.add_error("project_name", str(exc))
+        except services.CannotCreateError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("已保存草稿。"))
             return redirect("projects:edit", pk=created.pk)
@@ -456,12 +480,6 @@ def review(request, pk):
     return _review_page(request, get_form_or_404(request.user, pk))
 
 
-def _require_reviewer(user) -> None:
-    """Fillers never approve or return; scope and state are the service's to check."""
-    if not is_reviewer(user):
-        raise PermissionDenied(_("只有审核人可以审核绩效目标表。"))
-
-
 @require_POST
 @login_required
 def submit(request, pk):
@@ -495,7 +513,7 @@ def withdraw(request, pk):
 @login_required
 def approve(request, pk):
     perf_form = get_form_or_404(request.user, pk)
-    _require_reviewer(request.user)
+    require_reviewer(request.user)
     try:
         services.approve(perf_form=perf_form, by=request.user, comment=request.POST.get("comment", ""))
     except services.TransitionError as exc:
@@ -520,7 +538,7 @@ def _posted_row_comments(post) -> dict[int, str]:
 @login_required
 def return_view(request, pk):
     perf_form = get_form_or_404(request.user, pk)
-    _require_reviewer(request.user)
+    require_reviewer(request.user)
     reason = request.POST.get("reason", "")
     row_comments = _posted_row_comments(request.POST)
     try:

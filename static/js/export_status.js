@@ -33,7 +33,7 @@
       download.querySelector("a").href = state.download_url;
     }
     download.hidden = !state.download_url;
-    return state.status === "pending" || state.status === "running";
+    return state.active;
   }
 
   function poll() {

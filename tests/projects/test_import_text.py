@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import Indicator, IndicatorFramework
-from projects import importing, textimport
+from projects import services, textimport
 from projects.importing import import_text, import_text_file
 from projects.models import FiscalYear, Organization, PerformanceForm, Status
 from projects.services import _fit
@@ -1150,14 +1150,14 @@ def test_import_text_dry_run_reports_the_real_outcome():
 
 @pytest.mark.django_db
 def test_import_text_unexpected_error_skips_only_that_form(monkeypatch):
-    write_content = importing.write_content
+    write_content = services.write_content
 
     def failing(perf_form, values, rows):
         if perf_form.project_name == "出错":
             raise RuntimeError("boom")
         return write_content(perf_form, values, rows)
 
-    monkeypatch.setattr(importing, "write_content", failing)
+    monkeypatch.setattr(services, "write_content", failing)
 
     report = import_text(project_form("第一个") + project_form("出错") + project_form("第三个"))
 

@@ -1,0 +1,10 @@
+"""The two kinds of performance form, apart from models so that the pure modules
+(indicators.warnings, projects.textimport) can name them without loading any model."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FormKind(models.TextChoices):
+    PROJECT = "project", _("项目支出")
+    DEPARTMENT = "department", _("部门整体")
