@@ -6,10 +6,12 @@ texts and budgets are drawn from the published seed forms in fixtures/seeds/ and
 under the 一级/二级 names of the year's framework.
 
 Everything is written with bulk_create in batches, not through the per-form services
-(20,000 forms one by one would take most of an hour). What the services would have
-computed is computed here from the same pure functions on plain data: parse_target for
-the indicator rows, check_form for the stored error/warning counts, services.snapshot for
-each submission. Events form the chain the services would have written: every from_status
+(20,000 forms one by one would take most of an hour): development data, the one module
+besides the services that writes forms and their history (tests/test_architecture.py
+names it), run only by `manage.py generate_forms` for benchmarks and load tests. What the
+services would have computed is computed here from the same pure functions on plain data:
+parse_target for the indicator rows, check_form for the stored error/warning counts,
+services.snapshot for each submission. Events form the chain the services would have written: every from_status
 is the previous to_status and the last to_status is the form's status.
 
 Deterministic for a given --seed, apart from the wall clock the timestamps count back from.
