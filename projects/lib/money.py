@@ -20,9 +20,8 @@ MAX_DIGITS = 15
 DECIMAL_PLACES = 2
 YUAN_WHOLE_DIGITS = MAX_DIGITS - DECIMAL_PLACES
 WAN_SHIFT = 4  # 1 万元 = 10^4 元
-# The same column, counted in 万元: 9 whole digits, and a 分 is the sixth decimal.
+# The same column, counted in 万元: 9 whole digits (and a 分 is the sixth decimal).
 WAN_WHOLE_DIGITS = YUAN_WHOLE_DIGITS - WAN_SHIFT
-WAN_DECIMAL_PLACES = DECIMAL_PLACES + WAN_SHIFT
 CENT = Decimal("0.01")
 
 # Decimal's default precision is 28 digits and quantize() raises InvalidOperation for a
