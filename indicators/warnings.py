@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from projects.lib.dates import in_order
 from projects.lib.money import format_wan, format_yuan
@@ -49,19 +48,6 @@ DEFAULTS: dict[str, Any] = {
     "money_units": {"元": 1, "万元": 10000, "亿元": 100000000},
 }
 
-PROJECT_TEXT_FIELDS = {
-    "overview": gettext_noop("项目概况"),
-    "basis": gettext_noop("立项依据"),
-    "necessity": gettext_noop("项目设立的必要性"),
-    "safeguards": gettext_noop("保证项目实施的制度、措施"),
-    "implementation_plan": gettext_noop("项目实施计划"),
-    "goals": gettext_noop("总目标及阶段性目标"),
-}
-DEPARTMENT_TEXT_FIELDS = {
-    "duties": gettext_noop("部门职能职责概述"),
-    "overall_goal": gettext_noop("整体绩效目标"),
-}
-DATE_FIELDS = {"planned_start": gettext_noop("计划开始日期"), "planned_end": gettext_noop("计划完成日期")}
 INCOME_FIELDS = ["fund_general", "fund_gov_fund", "fund_special_nontax", "fund_other"]
 EXPENSE_FIELDS = ["expense_basic", "expense_project"]
 
@@ -82,6 +68,15 @@ class FormData:
     budget: dict[str, Decimal | None]  # all in 元
     rows: list[RowData]
     framework: dict[str, list[str]] = field(default_factory=dict)  # {一级: [二级, ...]} in order
+    # {name: (label, kind)} of the kind's header fields, from the form's field catalogue
+    # (projects.schema.rule_fields): the rules name fields by its labels, never their own.
+    fields: dict[str, tuple[str, str]] | None = None
+
+    def header_fields(self, kind: str) -> dict[str, str]:
+        """{name: label} of the header fields of one catalogue kind ("narrative", "date", …)."""
+        if self.fields is None:
+            raise ValueError("FormData.fields is required: pass projects.schema.rule_fields(kind)")
+        return {name: label for name, (label, field_kind) in self.fields.items() if field_kind == kind}
 
 
 @dataclass(frozen=True)
@@ -421,12 +416,11 @@ def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
 
 @form_rule("text_missing", ERROR)
 def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
-    fields = PROJECT_TEXT_FIELDS if ctx.data.kind == PROJECT else DEPARTMENT_TEXT_FIELDS
-    for key, label in fields.items():
+    for key, label in ctx.data.header_fields("narrative").items():
         text = normalize(ctx.data.header.get(key))
         # "无", "/", "——" alone say nothing either; a real text may well contain "××" or "xxgk".
         if not text or text.lower() in ctx.setting("placeholder_words") or re.fullmatch(r"[\W_]+", text):
-            yield key, _("“%(label)s”未填写。请补充该项内容。") % {"label": _(label)}
+            yield key, _("“%(label)s”未填写。请补充该项内容。") % {"label": label}
 
 
 @form_rule("date_order", ERROR, kinds=(PROJECT,))
@@ -445,7 +439,7 @@ def date_order(ctx: Context) -> Iterator[tuple[str | None, str]]:
 
 @form_rule("date_outside_year", WARNING, kinds=(PROJECT,))
 def date_outside_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
-    for key, label in DATE_FIELDS.items():
+    for key, label in ctx.data.header_fields("date").items():
         day = ctx.data.header.get(key)
         if day and day.year != ctx.data.year:
             yield (
@@ -454,7 +448,7 @@ def date_outside_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
                     "%(label)s（%(date)s）不在%(year)s年度内。"
                     "请核对日期；跨年度实施的，请在项目实施计划中说明本年度的安排。"
                 )
-                % {"label": _(label), "date": day.isoformat(), "year": ctx.data.year},
+                % {"label": label, "date": day.isoformat(), "year": ctx.data.year},
             )
 
 

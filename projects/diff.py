@@ -7,12 +7,10 @@ and only formatted here, for display, the way the form itself shows each value.
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.utils.translation import gettext as _
 
+from . import schema
 from .lib.money import format_wan, format_yuan
-from .models import DEPARTMENT_MONEY_FIELDS, PerformanceForm
 
 
 @dataclass
@@ -66,21 +64,13 @@ class Diff:
         return [r for r in self.rows if r.moved and not r.changed]
 
 
-ROW_FIELDS = ("level1", "level2", "level3", "value")
-
-
-def _model_field(name: str) -> models.Field | None:
-    try:
-        return PerformanceForm._meta.get_field(name)
-    except FieldDoesNotExist:  # a field an older snapshot had
-        return None
+ROW_FIELDS = tuple(f.name for f in schema.ROW_FIELDS)
 
 
 def _label(name: str) -> str:
-    model_field = _model_field(name)
-    label = str(model_field.verbose_name) if model_field else name
-    # Department forms are typed and printed in 万元; their labels carry no unit.
-    return _("%(label)s（万元）") % {"label": label} if name in DEPARTMENT_MONEY_FIELDS else label
+    """The catalogue's label, with the unit money is shown in; a field an older snapshot had keeps its name."""
+    entry = schema.BY_NAME.get(name)
+    return entry.display_label if entry else name
 
 
 def display_value(name: str, value) -> str:
@@ -89,12 +79,13 @@ def display_value(name: str, value) -> str:
         return _("（空）")
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    if isinstance(_model_field(name), models.DecimalField):
+    entry = schema.BY_NAME.get(name)
+    if entry and entry.kind == schema.MONEY:
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return format_wan(amount) if name in DEPARTMENT_MONEY_FIELDS else format_yuan(amount)
+        return format_wan(amount) if entry.unit == schema.WAN else format_yuan(amount)
     return str(value)
 
 

@@ -34,6 +34,7 @@ from openpyxl.worksheet.page import PageMargins
 from indicators.models import FormKind, Indicator
 from indicators.targets import normalize
 
+from . import schema
 from .lib.dates import DateError, in_order, parse_date
 from .lib.money import INVALID, NEGATIVE, TOO_LARGE, TOO_PRECISE, MoneyError, parse_wan, parse_yuan, yuan_to_wan
 from .models import Organization, PerformanceForm, Status, department_form_title
@@ -87,44 +88,42 @@ class Label:
     value_end: int | None = None  # last column of the value; default: up to the next label or the edge
 
 
-# Rows of label/value pairs, two per row as on paper.
+def _field(col: int, name: str, *, value_end: int | None = None) -> Label:
+    """A label cell for a catalogue field: its printed label (with 元 for project money)."""
+    entry = schema.get(name)
+    text = entry.display_label if entry.unit == schema.YUAN else str(entry.label)
+    return Label(col, text, name, value_end)
+
+
+# The layout: where each catalogue field stands, two label/value pairs per row as on paper.
+# The labels are the field catalogue's; only positions and headings live here.
 PROJECT_HEADER_ROWS = [
-    (Label(0, "项目名称", "project_name"), Label(3, "项目类别", "category")),
-    (Label(0, "计划开始日期", "planned_start"), Label(3, "计划完成日期", "planned_end")),
-    (Label(0, "是否含有政府购买服务", "gov_purchase"), Label(3, "绩效类型", "performance_type")),
+    (_field(0, "project_name"), _field(3, "category")),
+    (_field(0, "planned_start"), _field(3, "planned_end")),
+    (_field(0, "gov_purchase"), _field(3, "performance_type")),
 ]
-PROJECT_NARRATIVE = [
-    Label(0, "项目概况", "overview"),
-    Label(0, "立项依据", "basis"),
-    Label(0, "项目设立的必要性", "necessity"),
-    Label(0, "保证项目实施的制度、措施", "safeguards"),
-    Label(0, "项目实施计划", "implementation_plan"),
-    Label(0, "总目标及阶段性目标", "goals"),
-]
+PROJECT_NARRATIVE = [_field(0, name) for name in schema.names(FormKind.PROJECT, kind=schema.NARRATIVE)]
 PROJECT_BUDGET_TITLE = "本项目上年度市级财政资金使用情况"
 PROJECT_BUDGET_ROWS = [
-    (Label(0, "项目总预算（元）", "total_budget"), Label(3, "项目当年预算（元）", "current_budget")),
-    (Label(0, "同名项目上年预算额（元）", "prev_budget"), Label(3, "同名项目上年预算执行数（元）", "prev_executed")),
+    (_field(0, "total_budget"), _field(3, "current_budget")),
+    (_field(0, "prev_budget"), _field(3, "prev_executed")),
 ]
 PROJECT_TABLE_TITLE = "年绩效目标"
-PROJECT_TABLE_HEADER = ("一级目标", "二级目标", "三级目标", "指标目标值")
+PROJECT_TABLE_HEADER = tuple(str(text) for text in schema.TABLE_HEADINGS[FormKind.PROJECT])
 
 DEPARTMENT_NAME_ROW = (Label(0, "部门名称"),)
 DEPARTMENT_BUDGET_LABEL = "年度预算申请（万元）"
 DEPARTMENT_BUDGET_ROWS = [
-    (Label(0, DEPARTMENT_BUDGET_LABEL), Label(1, "资金总额", "fund_total")),
+    (Label(0, DEPARTMENT_BUDGET_LABEL), _field(1, "fund_total")),
     (Label(1, "按收入性质分"), Label(3, "按支出性质分")),
-    (Label(1, "一般公共预算", "fund_general"), Label(3, "基本支出", "expense_basic")),
-    (Label(1, "政府性基金拨款", "fund_gov_fund"), Label(3, "项目支出", "expense_project")),
-    (Label(1, "纳入专户管理的非税收入拨款", "fund_special_nontax", value_end=2),),
-    (Label(1, "其他资金", "fund_other", value_end=2),),
+    (_field(1, "fund_general"), _field(3, "expense_basic")),
+    (_field(1, "fund_gov_fund"), _field(3, "expense_project")),
+    (_field(1, "fund_special_nontax", value_end=2),),
+    (_field(1, "fund_other", value_end=2),),
 ]
-DEPARTMENT_NARRATIVE = [
-    Label(0, "部门职能职责概述", "duties"),
-    Label(0, "整体绩效目标", "overall_goal"),
-]
+DEPARTMENT_NARRATIVE = [_field(0, name) for name in schema.names(FormKind.DEPARTMENT, kind=schema.NARRATIVE)]
 DEPARTMENT_TABLE_TITLE = "部门整体支出年度绩效指标"
-DEPARTMENT_TABLE_HEADER = ("一级指标", "二级指标", "三级指标", "指标值及单位")
+DEPARTMENT_TABLE_HEADER = tuple(str(text) for text in schema.TABLE_HEADINGS[FormKind.DEPARTMENT])
 
 PROJECT_HEADER_FIELDS = [label.field for row in PROJECT_HEADER_ROWS for label in row] + [
     label.field for label in PROJECT_NARRATIVE
@@ -132,8 +131,8 @@ PROJECT_HEADER_FIELDS = [label.field for row in PROJECT_HEADER_ROWS for label in
 PROJECT_BUDGET_FIELDS = [label.field for row in PROJECT_BUDGET_ROWS for label in row]
 DEPARTMENT_HEADER_FIELDS = [label.field for label in DEPARTMENT_NARRATIVE]
 DEPARTMENT_BUDGET_FIELDS = [label.field for row in DEPARTMENT_BUDGET_ROWS for label in row if label.field]
-DATE_FIELDS = {"planned_start", "planned_end"}
-BOOL_FIELDS = {"gov_purchase"}
+DATE_FIELDS = set(schema.DATE_FIELDS)
+BOOL_FIELDS = set(schema.BOOL_FIELDS)
 
 
 def header_fields(kind: str) -> list[str]:

@@ -16,13 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import LEVEL3_MAX_LENGTH, FormKind
 
+from . import schema
 from .lib.dates import in_order
 from .lib.money import MoneyError, format_wan, format_yuan, parse_wan, parse_yuan
-from .models import DEPARTMENT_MONEY_FIELDS, FiscalYear, Organization, PerformanceForm, Status
-
-NARRATIVE_FIELDS = ["overview", "basis", "necessity", "safeguards", "implementation_plan", "goals"]
-PROJECT_BUDGET_FIELDS = ["total_budget", "current_budget", "prev_budget", "prev_executed"]
-
+from .models import FiscalYear, Organization, PerformanceForm, Status
 
 TOO_LONG_MESSAGE = _("最多 %(limit_value)d 个字（现在 %(show_value)d 个字），请精简后再保存。")
 
@@ -95,58 +92,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ProjectHeaderForm(forms.ModelForm):
-    """Header and budget block of a 财政项目支出绩效目标表."""
-
-    gov_purchase = YesNoField(label=_("是否含有政府购买服务"))
-    total_budget = MoneyField(label=_("项目总预算（元）"))
-    current_budget = MoneyField(label=_("项目当年预算（元）"))
-    prev_budget = MoneyField(label=_("同名项目上年预算额（元）"), help_text=_("新项目没有上年数，请留空，不要填 0。"))
-    prev_executed = MoneyField(label=_("同名项目上年预算执行数（元）"))
-
-    class Meta:
-        model = PerformanceForm
-        fields = [
-            "project_name",
-            "category",
-            "planned_start",
-            "planned_end",
-            "gov_purchase",
-            "performance_type",
-            *NARRATIVE_FIELDS,
-            *PROJECT_BUDGET_FIELDS,
-        ]
-        widgets = {
-            "planned_start": DateInput(),
-            "planned_end": DateInput(),
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in NARRATIVE_FIELDS},
-        }
-        error_messages = {
-            "planned_start": {"invalid": _("请输入有效日期，格式为 2020-01-01。")},
-            "planned_end": {"invalid": _("请输入有效日期，格式为 2020-12-31。")},
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["project_name"].required = True
-        self.fields["project_name"].error_messages["required"] = _("请填写项目名称。")
-        cap_messages(self)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if not in_order(cleaned.get("planned_start"), cleaned.get("planned_end")):
-            self.add_error("planned_end", _("计划完成日期不能早于计划开始日期。"))
-        return cleaned
-
-    def _post_clean(self):
-        # Uniqueness and model checks are the service's business: it knows the
-        # unit and year this form is created under, which the fields do not hold.
-        pass
 
 
 class NewFormMetaForm(forms.Form):
@@ -354,36 +299,74 @@ class WanYuanField(MoneyField):
         return format_wan(yuan)
 
 
-class DepartmentHeaderForm(forms.ModelForm):
-    """Header and budget of a 部门整体支出绩效目标表; money in 万元."""
-
-    fund_total = WanYuanField(label=_("资金总额（万元）"))
-    fund_general = WanYuanField(label=_("一般公共预算（万元）"))
-    fund_gov_fund = WanYuanField(label=_("政府性基金拨款（万元）"))
-    fund_special_nontax = WanYuanField(label=_("纳入专户管理的非税收入拨款（万元）"))
-    fund_other = WanYuanField(label=_("其他资金（万元）"))
-    expense_basic = WanYuanField(label=_("基本支出（万元）"))
-    expense_project = WanYuanField(label=_("项目支出（万元）"))
-
-    class Meta:
-        model = PerformanceForm
-        fields = ["duties", "overall_goal", *DEPARTMENT_MONEY_FIELDS]
-        labels = {"duties": _("部门职能/职责概述"), "overall_goal": _("整体绩效目标")}
-        widgets = {
-            "duties": forms.Textarea(attrs={"rows": 6}),
-            "overall_goal": forms.Textarea(attrs={"rows": 4}),
-        }
+class HeaderForm(forms.ModelForm):
+    """Header and budget of a form kind: the fields, labels and units come from the field catalogue."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "project_name" in self.fields:
+            self.fields["project_name"].required = True
+            self.fields["project_name"].error_messages["required"] = _("请填写项目名称。")
         cap_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
+    def clean(self):
+        cleaned = super().clean()
+        if not in_order(cleaned.get("planned_start"), cleaned.get("planned_end")):
+            self.add_error("planned_end", _("计划完成日期不能早于计划开始日期。"))
+        return cleaned
+
     def _post_clean(self):
-        # As for projects: the service owns model-level checks.
+        # Uniqueness and model checks are the service's business: it knows the
+        # unit and year this form is created under, which the fields do not hold.
         pass
+
+
+# How each kind of catalogue field is typed; the catalogue says which fields a form kind has.
+HELP_TEXTS = {"prev_budget": _("新项目没有上年数，请留空，不要填 0。")}
+NARRATIVE_ROWS = {"duties": 6, "overall_goal": 4}
+DATE_ERRORS = {"invalid": _("请输入有效日期，格式为 2020-01-01。")}
+
+
+def _form_field(entry: schema.FormField) -> forms.Field | None:
+    """A declared form field for catalogue entries the model's own form field would get wrong."""
+    if entry.kind == schema.MONEY:
+        field_class = WanYuanField if entry.unit == schema.WAN else MoneyField
+        return field_class(label=entry.display_label, help_text=HELP_TEXTS.get(entry.name, ""))
+    if entry.kind == schema.BOOL:
+        return YesNoField(label=entry.label)
+    return None
+
+
+def _widget(entry: schema.FormField) -> forms.Widget | None:
+    if entry.kind == schema.DATE:
+        return DateInput()
+    if entry.kind == schema.NARRATIVE:
+        return forms.Textarea(attrs={"rows": NARRATIVE_ROWS.get(entry.name, 3)})
+    return None
+
+
+def _header_form(kind: str, name: str) -> type[HeaderForm]:
+    entries = schema.fields(kind)
+    declared = {e.name: field for e in entries if (field := _form_field(e)) is not None}
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": PerformanceForm,
+            "fields": [e.name for e in entries],
+            "labels": {e.name: e.label for e in entries},
+            "widgets": {e.name: widget for e in entries if (widget := _widget(e)) is not None},
+            "error_messages": {e.name: DATE_ERRORS for e in entries if e.kind == schema.DATE},
+        },
+    )
+    return forms.models.ModelFormMetaclass(name, (HeaderForm,), {"Meta": meta, "__module__": __name__, **declared})
+
+
+ProjectHeaderForm = _header_form(FormKind.PROJECT, "ProjectHeaderForm")
+DepartmentHeaderForm = _header_form(FormKind.DEPARTMENT, "DepartmentHeaderForm")
 
 
 def header_form_class(kind: str) -> type[forms.ModelForm]:

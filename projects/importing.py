@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from indicators.frameworks import framework_vocabulary, load_frameworks
 from indicators.models import FormKind, Indicator, IndicatorFramework
 
-from . import services
+from . import schema, services
 from .lib.dates import DateError, in_order, parse_date
 from .models import FiscalYear, Organization, PerformanceForm
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
@@ -32,36 +32,6 @@ logger = logging.getLogger(__name__)
 FINANCE_NAME = "财政局"
 # Where a unit goes whose form names no department, until an admin re-parents it.
 HOLDING_DEPARTMENT_NAME = "导入单位（待归属）"
-
-PROJECT_TEXT_FIELDS = {
-    "项目名称": "project_name",
-    "项目类别": "category",
-    "绩效类型": "performance_type",
-    "项目概况": "overview",
-    "立项依据": "basis",
-    "项目设立的必要性": "necessity",
-    "保证项目实施的制度、措施": "safeguards",
-    "项目实施计划": "implementation_plan",
-    "总目标及阶段性目标": "goals",
-}
-PROJECT_DATE_FIELDS = {"计划开始日期": "planned_start", "计划完成日期": "planned_end"}
-PROJECT_BOOL_FIELDS = {"是否含有政府购买服务": "gov_purchase"}
-PROJECT_BUDGET_FIELDS = {
-    "项目总预算": "total_budget",
-    "项目当年预算": "current_budget",
-    "同名项目上年预算额": "prev_budget",
-    "同名项目上年预算执行数": "prev_executed",
-}
-DEPARTMENT_TEXT_FIELDS = {"部门职能/职责概述": "duties", "整体绩效目标": "overall_goal"}
-DEPARTMENT_BUDGET_FIELDS = {
-    "资金总额": "fund_total",
-    "一般公共预算": "fund_general",
-    "政府性基金拨款": "fund_gov_fund",
-    "纳入专户管理的非税收入拨款": "fund_special_nontax",
-    "其他资金": "fund_other",
-    "基本支出": "expense_basic",
-    "项目支出": "expense_project",
-}
 
 CREATED, UPDATED, SKIPPED, UNTOUCHED = "created", "updated", "skipped", "untouched"
 
@@ -195,18 +165,26 @@ def _yes_no(label: str, text: str) -> bool | None:
     raise _Skip(_("%(label)s应为“是”或“否”：%(text)s") % {"label": label, "text": text})
 
 
+def _printed(parsed_values: dict, entry: schema.FormField, default=None):
+    """What the form printed for a catalogue field, under its label or one of its aliases."""
+    return next((parsed_values[label] for label in entry.labels if label in parsed_values), default)
+
+
 def form_values(parsed: ParsedForm) -> dict:
     """The model fields of the form's kind, set from what the form prints; empty where it prints nothing."""
-    header, budget = parsed.header, parsed.budget
-    if parsed.kind == FormKind.DEPARTMENT:
-        values = {f: header.get(label, "") for label, f in DEPARTMENT_TEXT_FIELDS.items()}
-        values.update({f: budget.get(label) for label, f in DEPARTMENT_BUDGET_FIELDS.items()})
-        return values
-    values = {f: header.get(label, "") for label, f in PROJECT_TEXT_FIELDS.items()}
-    values.update({f: _date(label, header.get(label, "")) for label, f in PROJECT_DATE_FIELDS.items()})
-    values.update({f: _yes_no(label, header.get(label, "")) for label, f in PROJECT_BOOL_FIELDS.items()})
-    values.update({f: budget.get(label) for label, f in PROJECT_BUDGET_FIELDS.items()})
-    if not in_order(values["planned_start"], values["planned_end"]):
+    values = {}
+    for entry in schema.fields(parsed.kind):
+        if entry.section == schema.BUDGET:
+            values[entry.name] = _printed(parsed.budget, entry)
+            continue
+        text = _printed(parsed.header, entry, "")
+        if entry.kind == schema.DATE:
+            values[entry.name] = _date(str(entry.label), text)
+        elif entry.kind == schema.BOOL:
+            values[entry.name] = _yes_no(str(entry.label), text)
+        else:
+            values[entry.name] = text
+    if not in_order(values.get("planned_start"), values.get("planned_end")):
         raise _Skip(_("计划完成日期早于计划开始日期"))
     return values
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind, IndicatorFramework
 
+from . import schema
 from .choices import OrganizationKind, Role, Status
 from .lib.money import DECIMAL_PLACES, MAX_DIGITS
 from .querysets import OrganizationQuerySet, PerformanceFormQuerySet
@@ -136,15 +137,8 @@ def department_form_title(unit_name: str) -> str:
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
-DEPARTMENT_MONEY_FIELDS = (
-    "fund_total",
-    "fund_general",
-    "fund_gov_fund",
-    "fund_special_nontax",
-    "fund_other",
-    "expense_basic",
-    "expense_project",
-)
+# From the field catalogue (projects/schema.py), which every consumer reads.
+DEPARTMENT_MONEY_FIELDS = tuple(schema.WAN_FIELDS)
 
 # Caps on what one person can type. The longest narrative in all published forms we hold is
 # 1,840 characters; past these a form is refused with a message, never slowed to a stall
@@ -153,16 +147,7 @@ NARRATIVE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
 
 # The long texts of both kinds: lists leave them in the database.
-LONG_TEXT_FIELDS = (
-    "overview",
-    "basis",
-    "necessity",
-    "safeguards",
-    "implementation_plan",
-    "goals",
-    "duties",
-    "overall_goal",
-)
+LONG_TEXT_FIELDS = tuple(schema.NARRATIVE_FIELDS)
 
 # The columns' limits are the money library's, which every parser checks against.
 MONEY = {

@@ -20,9 +20,8 @@ from indicators.models import FormKind, Indicator
 from indicators.targets import parse_target
 from indicators.warnings import FormData, FormWarning, RowData, check_form
 
+from . import schema
 from .models import (
-    DEPARTMENT_MONEY_FIELDS,
-    LONG_TEXT_FIELDS,
     REASON_MAX_LENGTH,
     Action,
     FiscalYear,
@@ -35,16 +34,9 @@ from .models import (
     User,
 )
 
-HEADER_FIELDS = [
-    "project_name",
-    "category",
-    "planned_start",
-    "planned_end",
-    "gov_purchase",
-    "performance_type",
-    *LONG_TEXT_FIELDS,
-]
-BUDGET_FIELDS = ["total_budget", "current_budget", "prev_budget", "prev_executed", *DEPARTMENT_MONEY_FIELDS]
+# Every header and budget field of either kind, from the field catalogue.
+HEADER_FIELDS = schema.HEADER_FIELDS
+BUDGET_FIELDS = schema.BUDGET_FIELDS
 CONTENT_FIELDS = HEADER_FIELDS + BUDGET_FIELDS
 
 
@@ -146,6 +138,7 @@ def form_data(
         budget={name: getattr(perf_form, name) for name in BUDGET_FIELDS},
         rows=[RowData(r.level1, r.level2, r.level3, r.value) for r in rows],
         framework=vocabularies[perf_form.framework_id],
+        fields=schema.rule_fields(perf_form.kind),
     )
 
 

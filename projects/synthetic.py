@@ -38,6 +38,7 @@ from indicators.models import FormKind, Indicator, IndicatorFramework
 from indicators.targets import QUANTITATIVE, parse_target
 from indicators.warnings import FormData, RowData, check_form
 
+from . import schema
 from .models import Action, FiscalYear, FormEvent, Organization, PerformanceForm, RowComment, Status, Submission, User
 
 # _apply_target is what save_form runs on every row (parse, then fit the number to the column).
@@ -202,15 +203,11 @@ def _topic(category: str) -> str | None:
     return next((topic for topic in TOPICS if topic in category), None)
 
 
+# The project header fields a seed form prints, by label (the field catalogue's).
 HEADER_LABELS = {
-    "项目类别": "category",
-    "绩效类型": "performance_type",
-    "项目概况": "overview",
-    "立项依据": "basis",
-    "项目设立的必要性": "necessity",
-    "保证项目实施的制度、措施": "safeguards",
-    "项目实施计划": "implementation_plan",
-    "总目标及阶段性目标": "goals",
+    label: name
+    for label, name in schema.label_to_name(FormKind.PROJECT, schema.HEADER).items()
+    if schema.get(name).kind in (schema.TEXT, schema.NARRATIVE) and name != "project_name"
 }
 
 
@@ -348,7 +345,9 @@ class _Builder:
         for seed in pool:
             value = _tidy(_with_year(seed.value, self.year))
             row = RowData(*node, _short_name(seed.level3), value)
-            data = FormData(FormKind.PROJECT, self.year, header, {}, [row], self.vocabulary)
+            data = FormData(
+                FormKind.PROJECT, self.year, header, {}, [row], self.vocabulary, schema.rule_fields(FormKind.PROJECT)
+            )
             if not any(w.row is not None for w in check_form(data)):
                 kept.append(seed)
         return kept or pool
@@ -445,6 +444,7 @@ class _Builder:
             },
             rows=[RowData(*row) for row in draft.rows],
             framework=self.vocabulary,
+            fields=schema.rule_fields(form.kind),
         )
         found = check_form(data)
         form.error_count = sum(1 for w in found if w.severity == "error")

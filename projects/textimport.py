@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from indicators.choices import FormKind
 
+from . import schema
 from .lib.money import parse_wan, parse_yuan
 
 PROJECT = FormKind.PROJECT
@@ -275,40 +276,25 @@ def _chunks(lines: list[_Line]) -> list[_Chunk]:
 
 # --- Header and budget --------------------------------------------------------
 
+# The fields' labels come from the field catalogue; the identity lines are the import's own.
 PROJECT_HEADER = {
     "申报单位名称": ("申报单位名称", "申报单位", "单位名称"),
     "主管部门名称": ("主管部门名称", "主管部门"),
-    "项目名称": ("项目名称",),
-    "项目类别": ("项目类别",),
-    "计划开始日期": ("计划开始日期",),
-    "计划完成日期": ("计划完成日期",),
-    "是否含有政府购买服务": ("是否含有政府购买服务",),
-    "绩效类型": ("绩效类型",),
-    "项目概况": ("项目概况",),
-    "立项依据": ("立项依据",),
-    "项目设立的必要性": ("项目设立的必要性",),
-    "保证项目实施的制度、措施": ("保证项目实施的制度、措施",),
-    "项目实施计划": ("项目实施计划",),
-    "总目标及阶段性目标": ("总目标及阶段性目标",),
+    **{str(f.label): f.labels for f in schema.fields(FormKind.PROJECT, schema.HEADER)},
 }
-PROJECT_BUDGET = ("项目总预算", "项目当年预算", "同名项目上年预算额", "同名项目上年预算执行数")
+PROJECT_BUDGET = tuple(str(f.label) for f in schema.fields(FormKind.PROJECT, schema.BUDGET))
 
+# The dumps split this label over two lines: 部门职能 … 职责概述.
+DUMP_SPELLINGS = {"duties": ("部门职能", "职责概述")}
 DEPARTMENT_HEADER = {
     "填报单位": ("填报单位",),
     "部门名称": ("部门名称",),
-    # The dump splits this label over two lines: 部门职能 … 职责概述.
-    "部门职能/职责概述": ("部门职能/职责概述", "部门职能职责概述", "部门职能", "职责概述"),
-    "整体绩效目标": ("整体绩效目标",),
+    **{
+        str(f.label): f.labels + DUMP_SPELLINGS.get(f.name, ())
+        for f in schema.fields(FormKind.DEPARTMENT, schema.HEADER)
+    },
 }
-DEPARTMENT_BUDGET = (
-    "资金总额",
-    "一般公共预算",
-    "政府性基金拨款",
-    "纳入专户管理的非税收入拨款",
-    "其他资金",
-    "基本支出",
-    "项目支出",
-)
+DEPARTMENT_BUDGET = tuple(str(f.label) for f in schema.fields(FormKind.DEPARTMENT, schema.BUDGET))
 
 # Group headings that carry no value of their own.
 _HEADINGS = ("年度预算申请", "按收入性质分", "按支出性质分")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from indicators.warnings import FORM_RULES, ROW_RULES, FormData, RowData, check_form
+from projects import schema
 
 GOOD_HEADER = {
     "project_name": "安全质量监督查处",
@@ -44,6 +45,7 @@ def project_form(rows=(QUANTITY_ROW,), header=None, budget=None, framework=None,
         budget={**GOOD_BUDGET, **(budget or {})},
         rows=list(rows),
         framework=framework or {},
+        fields=schema.rule_fields("project"),
     )
 
 
@@ -65,6 +67,7 @@ def department_form(rows=(QUANTITY_ROW,), header=None, budget=None, framework=No
         budget={**good_budget, **(budget or {})},
         rows=list(rows),
         framework=framework or {},
+        fields=schema.rule_fields("department"),
     )
 
 

@@ -321,7 +321,7 @@ HD_GOAL = (
     "确保建设工程的质量与安全生产。为县委、县政府建设工程质量与安全提供决策依据。"
 )
 
-HD_HEADER = {"填报单位": HD_UNIT, "部门名称": HD_UNIT, "部门职能/职责概述": HD_DUTIES, "整体绩效目标": HD_GOAL}
+HD_HEADER = {"填报单位": HD_UNIT, "部门名称": HD_UNIT, "部门职能职责概述": HD_DUTIES, "整体绩效目标": HD_GOAL}
 
 # 万元 on the form, 元 here.
 HD_BUDGET = {
@@ -803,7 +803,7 @@ def test_parse_text_department_form_one_cell_per_line():
     assert form.header == {
         "填报单位": "甲局",
         "部门名称": "甲局",
-        "部门职能/职责概述": "(一)负责甲。\n(二)负责乙。",
+        "部门职能职责概述": "(一)负责甲。\n(二)负责乙。",
         "整体绩效目标": "目标一。\n目标二。",
     }
     # A bare number under the （万元） heading is in 万元 as well.

@@ -1,0 +1,138 @@
+"""The field catalogue of a performance form: every header, budget and row field, once.
+
+Each entry says what the field is called on the paper form, what it holds, which form kind
+has it and in which money unit that kind shows it. Everything that shows, edits, prints,
+exports, imports, diffs or checks a field reads it from here: the model forms, the editor,
+the official table, the Excel writer and reader, the text import, the diff, the warnings'
+field labels and the bulk export. Adding a field is one entry here plus a model field and
+its migration; tests/projects/test_schema.py fails when a consumer ignores an entry.
+
+Pure data: imports nothing from the models, so the models can take their labels from it.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from indicators.choices import FormKind
+
+HEADER, BUDGET, ROW = "header", "budget", "row"
+TEXT, NARRATIVE, DATE, BOOL, MONEY = "text", "narrative", "date", "bool", "money"
+YUAN, WAN = "元", "万元"
+
+PROJECT, DEPARTMENT = FormKind.PROJECT, FormKind.DEPARTMENT
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the model field (PerformanceForm, or Indicator for rows)
+    label: Promise  # as the paper form prints it, without a unit
+    section: str  # HEADER | BUDGET | ROW
+    kind: str  # TEXT | NARRATIVE | DATE | BOOL | MONEY
+    form_kinds: tuple[str, ...]
+    unit: str = ""  # money: YUAN or WAN, the unit the form kind is typed and shown in
+    aliases: tuple[str, ...] = ()  # other labels published forms print (the text import reads them)
+
+    @property
+    def display_label(self) -> str:
+        """The label with its unit, as the editor and the diff show money: 项目总预算（元）."""
+        return f"{self.label}（{self.unit}）" if self.unit else str(self.label)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label a published form may use for this field."""
+        return (str(self.label), *self.aliases)
+
+
+def _project(name, label, section, kind, **extra) -> FormField:
+    return FormField(name, label, section, kind, (PROJECT,), **extra)
+
+
+def _department(name, label, section, kind, **extra) -> FormField:
+    return FormField(name, label, section, kind, (DEPARTMENT,), **extra)
+
+
+FIELDS: tuple[FormField, ...] = (
+    # 财政项目支出绩效目标表: header, narratives, and last year's budget in 元.
+    _project("project_name", _("项目名称"), HEADER, TEXT),
+    _project("category", _("项目类别"), HEADER, TEXT),
+    _project("planned_start", _("计划开始日期"), HEADER, DATE),
+    _project("planned_end", _("计划完成日期"), HEADER, DATE),
+    _project("gov_purchase", _("是否含有政府购买服务"), HEADER, BOOL),
+    _project("performance_type", _("绩效类型"), HEADER, TEXT),
+    _project("overview", _("项目概况"), HEADER, NARRATIVE),
+    _project("basis", _("立项依据"), HEADER, NARRATIVE),
+    _project("necessity", _("项目设立的必要性"), HEADER, NARRATIVE),
+    _project("safeguards", _("保证项目实施的制度、措施"), HEADER, NARRATIVE),
+    _project("implementation_plan", _("项目实施计划"), HEADER, NARRATIVE),
+    _project("goals", _("总目标及阶段性目标"), HEADER, NARRATIVE),
+    _project("total_budget", _("项目总预算"), BUDGET, MONEY, unit=YUAN),
+    _project("current_budget", _("项目当年预算"), BUDGET, MONEY, unit=YUAN),
+    _project("prev_budget", _("同名项目上年预算额"), BUDGET, MONEY, unit=YUAN),
+    _project("prev_executed", _("同名项目上年预算执行数"), BUDGET, MONEY, unit=YUAN),
+    # 部门整体支出绩效目标表: narratives and this year's budget, typed and printed in 万元.
+    _department("duties", _("部门职能职责概述"), HEADER, NARRATIVE, aliases=("部门职能/职责概述",)),
+    _department("overall_goal", _("整体绩效目标"), HEADER, NARRATIVE),
+    _department("fund_total", _("资金总额"), BUDGET, MONEY, unit=WAN),
+    _department("fund_general", _("一般公共预算"), BUDGET, MONEY, unit=WAN),
+    _department("fund_gov_fund", _("政府性基金拨款"), BUDGET, MONEY, unit=WAN),
+    _department("fund_special_nontax", _("纳入专户管理的非税收入拨款"), BUDGET, MONEY, unit=WAN),
+    _department("fund_other", _("其他资金"), BUDGET, MONEY, unit=WAN),
+    _department("expense_basic", _("基本支出"), BUDGET, MONEY, unit=WAN),
+    _department("expense_project", _("项目支出"), BUDGET, MONEY, unit=WAN),
+)
+
+# The indicator rows (Indicator). The two kinds print the same columns under different names.
+ROW_FIELDS: tuple[FormField, ...] = (
+    FormField("level1", _("一级指标"), ROW, TEXT, (PROJECT, DEPARTMENT)),
+    FormField("level2", _("二级指标"), ROW, TEXT, (PROJECT, DEPARTMENT)),
+    FormField("level3", _("三级指标"), ROW, TEXT, (PROJECT, DEPARTMENT)),
+    FormField("value", _("指标目标值"), ROW, TEXT, (PROJECT, DEPARTMENT)),
+)
+TABLE_HEADINGS = {
+    PROJECT: (_("一级目标"), _("二级目标"), _("三级目标"), _("指标目标值")),
+    DEPARTMENT: (_("一级指标"), _("二级指标"), _("三级指标"), _("指标值及单位")),
+}
+
+BY_NAME: dict[str, FormField] = {f.name: f for f in FIELDS + ROW_FIELDS}
+
+
+def get(name: str) -> FormField:
+    return BY_NAME[name]
+
+
+def fields(form_kind: str | None = None, section: str | None = None, kind: str | None = None) -> list[FormField]:
+    """The form fields (header and budget) of a form kind, in paper order; filtered as asked."""
+    return [
+        f
+        for f in FIELDS
+        if (form_kind is None or form_kind in f.form_kinds)
+        and (section is None or f.section == section)
+        and (kind is None or f.kind == kind)
+    ]
+
+
+def names(form_kind: str | None = None, section: str | None = None, kind: str | None = None) -> list[str]:
+    return [f.name for f in fields(form_kind, section, kind)]
+
+
+# Shapes many consumers want, all derived from FIELDS.
+CONTENT_FIELDS = [f.name for f in FIELDS]  # every header and budget field of either kind
+HEADER_FIELDS = names(section=HEADER)
+BUDGET_FIELDS = names(section=BUDGET)
+NARRATIVE_FIELDS = names(kind=NARRATIVE)  # the long texts: lists leave them in the database
+MONEY_FIELDS = names(kind=MONEY)
+WAN_FIELDS = [f.name for f in FIELDS if f.unit == WAN]
+DATE_FIELDS = names(kind=DATE)
+BOOL_FIELDS = names(kind=BOOL)
+
+
+def label_to_name(form_kind: str, section: str | None = None) -> dict[str, str]:
+    """{any printed label: field name} for a form kind: what an importer looks labels up in."""
+    return {label: f.name for f in fields(form_kind, section) for label in f.labels}
+
+
+def rule_fields(form_kind: str) -> dict[str, tuple[str, str]]:
+    """{name: (label, kind)} of a form kind's header: what the warning rules name fields by."""
+    return {f.name: (str(f.label), f.kind) for f in fields(form_kind, HEADER)}

@@ -1,0 +1,135 @@
+"""The field catalogue is the single source of the form's shape: every consumer follows it."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import models
+from django.urls import reverse
+
+from indicators.models import FormKind, Indicator
+from projects import excel, schema, services
+from projects.diff import _label, diff_snapshots
+from projects.forms import header_form_class
+from projects.importing import form_values
+from projects.models import PerformanceForm
+from projects.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
+from tests.factories import PerformanceFormFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+KINDS = [FormKind.PROJECT, FormKind.DEPARTMENT]
+# The form's own bookkeeping, not typed by anyone: everything else on the model is in the catalogue.
+BOOKKEEPING = {
+    "id", "kind", "unit", "year", "framework", "status", "version", "error_count", "warning_count",
+    "created_at", "updated_at", "submitted_at",
+}  # fmt: skip
+
+
+def sample(entry: schema.FormField, i: int):
+    """A distinct value of the field's kind."""
+    return {
+        schema.TEXT: f"文字{i}",
+        schema.NARRATIVE: f"第{i}段说明\n第二行",
+        schema.DATE: date(2020, 1 + i % 12, 1 + i % 28),
+        schema.BOOL: i % 2 == 0,
+        schema.MONEY: Decimal(f"{1000 + i}.{i % 100:02d}"),
+    }[entry.kind]
+
+
+def test_catalogue_and_model_hold_the_same_fields():
+    model_fields = {
+        f.name for f in PerformanceForm._meta.get_fields() if f.concrete and not f.auto_created and not f.is_relation
+    } - BOOKKEEPING
+    assert set(schema.CONTENT_FIELDS) == model_fields
+    for entry in schema.FIELDS:
+        model_field = PerformanceForm._meta.get_field(entry.name)
+        assert str(entry.label) in str(model_field.verbose_name), entry.name
+        expected = {
+            schema.MONEY: models.DecimalField,
+            schema.DATE: models.DateField,
+            schema.BOOL: models.BooleanField,
+            schema.NARRATIVE: models.TextField,
+            schema.TEXT: models.CharField,
+        }[entry.kind]
+        assert isinstance(model_field, expected), entry.name
+    for entry in schema.ROW_FIELDS:
+        assert Indicator._meta.get_field(entry.name)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_editor_form_follows_the_catalogue(kind):
+    form = header_form_class(kind)()
+    assert list(form.fields) == schema.names(kind)
+    for entry in schema.fields(kind):
+        assert form.fields[entry.name].label == (entry.display_label if entry.kind == schema.MONEY else entry.label)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_editor_and_official_table_show_every_field(client, year, unit_a, department, kind):
+    unit = department if kind == FormKind.DEPARTMENT else unit_a
+    framework = year.framework_for(kind)
+    perf_form = PerformanceFormFactory(unit=unit, year=year, kind=kind, framework=framework)
+    client.force_login(UserFactory(username="f", organization=unit, role="filler"))
+    editor = client.get(reverse("projects:edit", args=[perf_form.pk])).content.decode()
+    official = client.get(reverse("projects:detail", args=[perf_form.pk])).content.decode()
+    for name in schema.names(kind):
+        assert f'id="field-{name}"' in editor, name
+        assert f'id="field-{name}"' in official, name
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_excel_writes_and_reads_every_field(kind):
+    # The layout places them as paper does (the department budget reads across two columns).
+    assert sorted(excel.header_fields(kind) + excel.budget_fields(kind)) == sorted(schema.names(kind))
+    entries = schema.fields(kind)
+    sheet = excel.SheetForm(
+        kind=kind,
+        year=2020,
+        unit_name="甲单位",
+        header={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.HEADER},
+        budget={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.BUDGET},
+        rows=[("产出指标", "数量指标", "检查次数", "=12次")],
+    )
+    back = excel.read_official(BytesIO(excel.official_xlsx(sheet)))
+    assert (back.header, back.budget) == (sheet.header, sheet.budget)
+
+
+@pytest.mark.parametrize(
+    ("kind", "labels"), [(FormKind.PROJECT, PROJECT_HEADER), (FormKind.DEPARTMENT, DEPARTMENT_HEADER)]
+)
+def test_text_import_reads_every_field_by_its_printed_label(kind, labels):
+    entries = schema.fields(kind)
+    for entry in entries:
+        if entry.section == schema.HEADER:
+            assert str(entry.label) in labels, entry.name
+    header = {str(e.label): "是" if e.kind == schema.BOOL else "2020-03-01" if e.kind == schema.DATE else f"{e.name}!"
+              for e in entries if e.section == schema.HEADER}  # fmt: skip
+    budget = {str(e.label): Decimal(i + 1) for i, e in enumerate(entries) if e.section == schema.BUDGET}
+    parsed = ParsedForm(1, kind, 2020, "甲单位", None, None, header=header, budget=budget)
+    values = form_values(parsed)
+    assert set(values) == set(schema.names(kind))
+    for i, entry in enumerate(entries):
+        if entry.section == schema.BUDGET:
+            assert values[entry.name] == Decimal(i + 1)
+        elif entry.kind in (schema.TEXT, schema.NARRATIVE):
+            assert values[entry.name] == f"{entry.name}!"
+
+
+def test_snapshot_diff_and_warnings_name_fields_by_the_catalogue(unit_a, year):
+    perf_form = PerformanceFormFactory(unit=unit_a, year=year)
+    data = services.snapshot(perf_form, [], [])
+    assert list(data["header"]) == schema.HEADER_FIELDS
+    assert list(data["budget"]) == schema.BUDGET_FIELDS
+    changed = {"header": {"overview": "新"}, "budget": {"fund_total": "10000"}, "rows": []}
+    diff = diff_snapshots({"header": {}, "budget": {}, "rows": []}, changed)
+    assert [c.label for c in diff.header + diff.budget] == ["项目概况", "资金总额（万元）"]
+    for entry in schema.FIELDS:
+        assert _label(entry.name) == entry.display_label
+    empty = {f.name: "" for f in schema.fields(FormKind.PROJECT, kind=schema.NARRATIVE)}
+    for name in empty:
+        setattr(perf_form, name, "")
+    messages = {w.field: w.message for w in services.form_warnings(perf_form, []) if w.code == "text_missing"}
+    assert set(messages) == set(empty)
+    assert all(str(schema.get(name).label) in message for name, message in messages.items())
