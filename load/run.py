@@ -205,9 +205,10 @@ def messages(page: str) -> str:
 class Stats:
     samples: list[tuple[str, float]] = field(default_factory=list)  # (kind, ms)
     started_at: list[float] = field(default_factory=list)  # time.monotonic() of each sample's request
-    # Once a second: (time.monotonic(), how late this client's event loop woke, machine busy/total CPU s).
-    # A late loop would make every request in flight look slow; a busy machine, every server too.
-    ticks: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # Once a second: (time.monotonic(), how late this client's event loop woke, machine busy and total
+    # CPU s, app server + PostgreSQL CPU s). A late loop would make every request in flight look slow;
+    # a machine busy with other work, every server too.
+    ticks: list[tuple[float, float, float, float, float]] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     error_examples: dict[str, str] = field(default_factory=dict)
@@ -292,7 +293,10 @@ class Browser:
     async def _send(self, method: str, path: str, data=None, referer: str | None = None) -> httpx.Response:
         port = self.ports[self.turn % len(self.ports)]
         self.turn += 1
-        headers = {"Host": self.host, "User-Agent": "perfgoals-load/1"}
+        # One connection per request, as nginx talks to its upstream by default (HTTP/1.0): a kept-alive
+        # connection that gthread closes after its keepalive seconds races the next request on it
+        # ("Server disconnected without sending a response"), which no user behind nginx would see.
+        headers = {"Host": self.host, "User-Agent": "perfgoals-load/1", "Connection": "close"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
@@ -748,7 +752,7 @@ def local_state_report() -> list[str]:
 # --- A run -----------------------------------------------------------------------------------
 
 
-async def drive(ports: list[int], args, year_pk: int, stats: Stats) -> float:
+async def drive(ports: list[int], args, year_pk: int, stats: Stats, servers: list) -> float:
     rng = random.Random(args.seed)
     people = cast(args.users)
     deadline = time.monotonic() + args.seconds
@@ -762,7 +766,7 @@ async def drive(ports: list[int], args, year_pk: int, stats: Stats) -> float:
             step = functools.partial(reviewer_step, year_pk=year_pk, awaiting_status=awaiting)
         tasks.append(person(b, step, ramp * i / len(people), deadline, args.password))
     started = time.monotonic()
-    watch = asyncio.create_task(watch_machine(stats))
+    watch = asyncio.create_task(watch_machine(stats, servers))
     # Bounded: users start nothing new after the deadline; a request in flight has its timeout.
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + REQUEST_TIMEOUT * 6 + 60)
@@ -771,12 +775,13 @@ async def drive(ports: list[int], args, year_pk: int, stats: Stats) -> float:
     return time.monotonic() - started
 
 
-async def watch_machine(stats: Stats) -> None:
+async def watch_machine(stats: Stats, servers: list) -> None:
     while True:
         asked = time.monotonic()
         await asyncio.sleep(1)
         now = time.monotonic()
-        stats.ticks.append((now, (now - asked - 1) * 1000, *machine_busy_seconds()))
+        ours = sum(s.cpu_seconds() for s in servers) + postgres_cpu_seconds()
+        stats.ticks.append((now, (now - asked - 1) * 1000, *machine_busy_seconds(), ours))
 
 
 @dataclass
@@ -808,18 +813,20 @@ def print_timeline(stats: Stats) -> None:
     for tick in stats.ticks:
         ticks.setdefault(int((tick[0] - first) // TIMELINE_STEP), []).append(tick)
     cores = os.cpu_count() or 1
-    print(f"pages every {TIMELINE_STEP} s:  pages/s   p50 ms   p95 ms  client lag max ms  machine busy cores")
+    print(f"pages every {TIMELINE_STEP} s:  pages/s   p50 ms   p95 ms  client lag ms  busy cores  app+PostgreSQL")
     for window, values in sorted(windows.items()):
         n, p50, p95, _p99 = summary(values)
         start = window * TIMELINE_STEP
         seen = ticks.get(window, [])
         lag = max((t[1] for t in seen), default=0.0)
-        busy = ""
-        if len(seen) > 1:
-            busy = f"{(seen[-1][2] - seen[0][2]) / (seen[-1][3] - seen[0][3]) * cores:.2f}"
+        busy = ours = ""
+        wall = (seen[-1][3] - seen[0][3]) / cores if len(seen) > 1 else 0.0
+        if wall > 0:
+            busy = f"{(seen[-1][2] - seen[0][2]) / wall:.2f}"
+            ours = f"{(seen[-1][4] - seen[0][4]) / wall:.2f}"
         print(
             f"  {start:>4}-{start + TIMELINE_STEP:<4} s {n / TIMELINE_STEP:>8.1f} {p50:>8.0f} {p95:>8.0f} "
-            f"{lag:>18.0f} {busy:>19}"
+            f"{lag:>14.0f} {busy:>11} {ours:>15}"
         )
 
 
@@ -899,6 +906,9 @@ def gunicorn_config(args) -> tuple[list[str], str]:
     config = ["-c", str(GUNICORN_CONF)]
     if args.worker_class:
         config += ["--worker-class", args.worker_class]
+    if args.worker_class == "sync" and not args.threads:
+        # gunicorn turns a sync worker with threads > 1 (the config file's) into gthread.
+        config += ["--threads", "1"]
     if args.workers:
         config += ["--workers", str(args.workers)]
     if args.threads:
@@ -906,7 +916,7 @@ def gunicorn_config(args) -> tuple[list[str], str]:
     spec = _production_gunicorn()
     worker_class = args.worker_class or spec["worker_class"]
     workers = args.workers or spec["workers"]
-    threads = args.threads or spec.get("threads", 1)
+    threads = args.threads or (1 if args.worker_class == "sync" else spec.get("threads", 1))
     threads_text = f" x {threads} threads" if worker_class == "gthread" else ""
     return config, f"{workers} {worker_class} workers{threads_text}"
 
@@ -935,7 +945,7 @@ def run(instances: int, args, server_env: dict, year_pk: int, log_dir: Path) -> 
             flush=True,
         )
         cpu_before = Cpu.now(servers)
-        elapsed = asyncio.run(drive(ports, args, year_pk, stats))
+        elapsed = asyncio.run(drive(ports, args, year_pk, stats, servers))
         cpu = Cpu.now(servers) - cpu_before
     finally:
         for server in servers:
@@ -992,10 +1002,10 @@ def main(argv=None) -> int:
 
 def _record(results: list[dict]) -> None:
     """Append this run's figures to load-results.json (a list, newest last), for the README."""
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     history = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
-    stamp = datetime.now().isoformat(timespec="seconds")
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
     history += [{"measured_at": stamp, **r} for r in results]
     RESULTS.write_text(json.dumps(history, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nappended to {RESULTS.relative_to(environment.ROOT)}")
