@@ -162,7 +162,7 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0]
     print(f"\n{'hasher':<48} {'strength':>8} {'hash':>6} {'verify':>7} {'wall':>6} {'busy':>6}   CPU ms, median")
     for r in results:
-        mark = "  <- cheapest at PBKDF2's strength or more" if r is chosen else ""
+        mark = "  <- chosen" if r is chosen else ""
         print(
             f"{r['hasher']:<48} {r['strength_vs_owasp_minimum']:>7}x {r['hash_cpu_ms']:>6} {r['verify_cpu_ms']:>7} "
             f"{r['verify_wall_ms']:>6} {r['verify_cpu_ms_all_cores_busy']:>6}{mark}"

@@ -10,13 +10,14 @@ import multiprocessing
 bind = "127.0.0.1:8000"
 
 # Threaded workers, cores + 1 processes x 4 threads, chosen by `make load-deadline` (load/run.py) on
-# this 2-core box, five synthetic years, 200 people ramping in over 60 s (2026-12-01; README,
-# Benchmarks and load). Below saturation (44 requests/s) gthread 3 x 4 and sync 5 were alike: page p95
-# 95-194 ms against 88 ms. Saturated (think time halved, the box at 2.0 cores busy): gthread 3 x 4
-# served 68 requests/s at page p50 432 ms / p95 1.3 s; sync 5, 64/s at 825 ms / 1.3 s; sync 9, 59/s at
-# 861 ms / 1.8 s. Threads let a worker overlap its database waits and the login's Argon2 (which releases
-# the GIL), and a slow request (an Excel upload) holds one thread, not a whole process; more processes
-# than cores only added switching. Each thread holds one PostgreSQL connection (CONN_MAX_AGE): 12 here.
+# this 2-core box: five synthetic years, 200 people ramping in over 60 s, each run on a fresh copy of
+# the database (2026-12-01; README, Benchmarks and load). At the deadline's pace (44 requests/s)
+# gthread 3 x 4 and sync 5 served pages alike (p95 123 and 122 ms) and logins not (p95 126 and 227 ms:
+# Argon2 releases the GIL, so a worker's other threads go on). Saturated (think time halved) both
+# served ~69 requests/s, gthread at a lower page median (442 against 599 ms), sync at a lower p95
+# (0.9 against 1.2 s); sync 9 did worse than sync 5 (59 against 64 requests/s, one earlier pair).
+# Threads also keep a slow request (an Excel upload at its caps) to one thread, not a whole process.
+# Each thread keeps a PostgreSQL connection (CONN_MAX_AGE): 12 on this box.
 worker_class = "gthread"
 workers = multiprocessing.cpu_count() + 1
 threads = 4
