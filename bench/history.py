@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -313,7 +313,7 @@ def run(count: int, budget: float, only: set[str] | None) -> int:
     RESULTS.write_text(
         json.dumps(
             {
-                "measured_at": datetime.now().isoformat(timespec="seconds"),
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "load_average": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
                 "databases": summaries,
                 "results": results,

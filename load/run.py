@@ -973,6 +973,12 @@ def main(argv=None) -> int:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], help="instead of gunicorn.conf.py's")
     parser.add_argument("--workers", type=int, help="instead of gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, help="per gthread worker, instead of gunicorn.conf.py's")
+    parser.add_argument(
+        "--pbkdf2-accounts",
+        action="store_true",
+        help="deadline only: every account starts with a PBKDF2 hash, as on the first morning after the switch "
+        "to Argon2id (each login verifies PBKDF2, then Django re-hashes)",
+    )
     args = parser.parse_args(argv)
     defaults = SCENARIOS[args.scenario]
     for name in ("seconds", "users", "ramp", "instances"):
@@ -996,6 +1002,10 @@ def main(argv=None) -> int:
 
     args.password = args.password or DEFAULT_PASSWORD
     year_pk = FiscalYear.objects.get(year=environment.YEAR).pk
+    if args.pbkdf2_accounts:
+        if not defaults["five_years"]:
+            parser.error("--pbkdf2-accounts changes the accounts: only on the deadline's copy of the database")
+        _pbkdf2_accounts(args.password)
     print("state that could tie a user to one process:")
     for line in local_state_report():
         print(f"  {line}")
@@ -1005,6 +1015,18 @@ def main(argv=None) -> int:
             results.append(run(instances, args, server_env, year_pk, Path(log_dir)))
     _record(results)
     return 0 if all(r["met"] for r in results) else 1
+
+
+def _pbkdf2_accounts(password: str) -> None:
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    from django.db import connection
+
+    from projects.models import User
+
+    hasher = PBKDF2PasswordHasher()
+    changed = User.objects.update(password=hasher.encode(password, hasher.salt()))
+    connection.close()
+    print(f"{changed} accounts start with a PBKDF2 hash ({hasher.iterations:,} iterations)")
 
 
 def _record(results: list[dict]) -> None:
