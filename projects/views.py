@@ -31,6 +31,7 @@ from .permissions import (
     require_reviewer,
 )
 from .querysets import awaiting_statuses
+from .queue_rows import queue_rows_html
 from .tables import indicator_table
 
 FORMSET_PREFIX = "ind"
@@ -407,6 +408,7 @@ def queue(request):
         {
             "filters": filters,
             "page": page,
+            "rows": queue_rows_html(page.object_list),
             "sort": sort,
             "query": "&".join(part for part in (filter_query, urlencode({"sort": sort}) if sort else "") if part),
             "filter_query": filter_query,
