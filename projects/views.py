@@ -56,10 +56,10 @@ def _checked_table(perf_form: PerformanceForm) -> dict:
     return {"table": indicator_table(rows, _warnings_by_row(found)), "warnings": found, "summary": _summary(found)}
 
 
-def _initial_rows(perf_form: PerformanceForm) -> list[dict]:
+def _initial_rows(stored: list) -> list[dict]:
     return [
         {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value, "position": i}
-        for i, r in enumerate(perf_form.indicators.all())
+        for i, r in enumerate(stored)
     ]
 
 
@@ -110,9 +110,13 @@ def _editor_sections(framework, rows: list[EditorRow]) -> list[dict]:
     ]
 
 
-def _editor_context(perf_form, framework, header_form, formset, **extra):
-    """The editor page: the stored rows (GET), or what a post held with its errors."""
-    stored = list(perf_form.indicators.all()) if perf_form.pk else []
+def _editor_context(perf_form, framework, header_form, formset, *, stored: list | None = None, **extra):
+    """The editor page: the stored rows (GET), or what a post held with its errors.
+
+    `stored`: the form's rows when the caller has read them already.
+    """
+    if stored is None:
+        stored = list(perf_form.indicators.all()) if perf_form.pk else []
     rows = rows_from_formset(formset) if formset.is_bound else rows_from_initial(formset.initial or [], formset.prefix)
     found = services.form_warnings(perf_form, stored) if perf_form.pk else []
     warnings_by_id = {stored[i].pk: items for i, items in _warnings_by_row(found).items() if i < len(stored)}
@@ -277,8 +281,11 @@ def edit_form(request, pk):
             )
             return redirect(perf_form)
         header_form = header_form_class(perf_form.kind)(instance=perf_form)
-        formset = IndicatorFormSet(initial=_initial_rows(perf_form), prefix=FORMSET_PREFIX)
-        context = _editor_context(perf_form, perf_form.framework, header_form, formset, version=perf_form.version)
+        stored = list(perf_form.indicators.all())
+        formset = IndicatorFormSet(initial=_initial_rows(stored), prefix=FORMSET_PREFIX)
+        context = _editor_context(
+            perf_form, perf_form.framework, header_form, formset, stored=stored, version=perf_form.version
+        )
         return render(request, "projects/edit.html", context)
 
     posted = _as_typed(request.POST)
