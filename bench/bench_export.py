@@ -46,8 +46,8 @@ def measure_export(out: Path, year) -> int:
 def measure_plain(out: Path, year) -> int:
     import xlsxwriter
 
-    from indicators.models import Indicator
     from projects import excel
+    from projects.models import Indicator
 
     forms = _forms(year)
     workbook = xlsxwriter.Workbook(str(out), excel.WORKBOOK_OPTIONS)
@@ -96,7 +96,7 @@ def main() -> None:
     _setup()
     from django.db import connection
 
-    from indicators.models import Indicator
+    from projects.models import Indicator
 
     forms = _forms(args.year)
     print(

@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 
 from projects import services
-from projects.models import FiscalYear, Organization, PerformanceForm, Status, User
-from projects.synthetic import DEFAULT_PASSWORD, FINANCE_ALL_USERNAME, filler_username
+from projects.accounts.models import Organization, User
+from projects.devdata.synthetic import DEFAULT_PASSWORD, FINANCE_ALL_USERNAME, filler_username
+from projects.models import FiscalYear, PerformanceForm, Status
 
 DEPARTMENT = "基准测试主管部门"
 UNIT = "基准测试单位"

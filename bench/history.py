@@ -92,8 +92,7 @@ def _screens(fixtures) -> dict:
 def _database_summary() -> dict:
     from django.db import connection
 
-    from indicators.models import Indicator
-    from projects.models import PerformanceForm
+    from projects.models import Indicator, PerformanceForm
 
     summary = {
         "database": connection.settings_dict["NAME"],

@@ -205,9 +205,8 @@ def bench_excel_at_caps(count: int) -> dict:
 
     from django.conf import settings
 
-    from indicators.models import LEVEL3_MAX_LENGTH, Indicator
     from projects import excel
-    from projects.models import NARRATIVE_MAX_LENGTH, PerformanceForm
+    from projects.models import LEVEL3_MAX_LENGTH, NARRATIVE_MAX_LENGTH, Indicator, PerformanceForm
 
     def capped(name: str, n: int, i: int = 0) -> str:
         return (f"{i}{name}建设内容，保障工程质量安全。\n" * n)[:n]

@@ -48,41 +48,5 @@ class FrameworkNode(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def level(self) -> int:
-        return 1 if self.parent_id is None else 2
-
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.splitlines() if a.strip()]
-
-
-# The longest 三级 name in the published forms we hold is a few hundred characters.
-LEVEL3_MAX_LENGTH = 500
-
-
-class Indicator(models.Model):
-    """One 三级 indicator row of a performance form."""
-
-    perf_form = models.ForeignKey("projects.PerformanceForm", on_delete=models.CASCADE, related_name="indicators")
-    level1 = models.CharField(_("一级指标"), max_length=100)
-    level2 = models.CharField(_("二级指标"), max_length=100)
-    level3 = models.TextField(_("三级指标"), max_length=LEVEL3_MAX_LENGTH)
-    value = models.CharField(_("指标目标值"), max_length=500, blank=True)
-    position = models.PositiveIntegerField(_("顺序"), default=0)
-
-    # Parsed from `value` on every save (indicators.targets.parse_target),
-    # so lists and exports need not parse again.
-    target_kind = models.CharField(max_length=20, blank=True)
-    target_op = models.CharField(max_length=10, blank=True)
-    target_low = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    target_high = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    target_unit = models.CharField(max_length=50, blank=True)
-    target_op_written = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("绩效指标")
-        verbose_name_plural = _("绩效指标")
-        ordering = ["perf_form", "position", "pk"]
-
-    def __str__(self):
-        return f"{self.level1} / {self.level2} / {self.level3}: {self.value}"

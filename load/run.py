@@ -502,7 +502,7 @@ def cast(users: int):
     so that concurrent edits and decisions on the same form really happen. The wide-scope finance
     reviewer and the bench_ accounts are left to `make bench`.
     """
-    from projects.synthetic import (
+    from projects.devdata.synthetic import (
         DEPARTMENTS_PER_FINANCE_REVIEWER,
         dept_reviewer_username,
         filler_username,
@@ -997,8 +997,8 @@ def main(argv=None) -> int:
     else:
         server_env = environment.configure()
         environment.prepare()
+    from projects.devdata.synthetic import DEFAULT_PASSWORD
     from projects.models import FiscalYear
-    from projects.synthetic import DEFAULT_PASSWORD
 
     args.password = args.password or DEFAULT_PASSWORD
     year_pk = FiscalYear.objects.get(year=environment.YEAR).pk
@@ -1021,7 +1021,7 @@ def _pbkdf2_accounts(password: str) -> None:
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.db import connection
 
-    from projects.models import User
+    from projects.accounts.models import User
 
     hasher = PBKDF2PasswordHasher()
     changed = User.objects.update(password=hasher.encode(password, hasher.salt()))

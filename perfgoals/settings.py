@@ -47,8 +47,11 @@ INSTALLED_APPS = [
     "perfgoals.apps.AxesConfig",
     "django_tasks",
     "django_tasks_db",
-    "indicators",
-    "projects",
+    "indicators.apps.IndicatorsConfig",
+    "projects.apps.ProjectsConfig",
+    "projects.accounts.apps.AccountsConfig",
+    # Development data (load_demo, generate_forms); production code never imports it.
+    "projects.devdata.apps.DevdataConfig",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +104,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "projects.User"
+AUTH_USER_MODEL = "accounts.User"
 # Argon2id tuned to PBKDF2's strength or more at a sixth of its CPU per login (perfgoals/hashers.py,
 # measured by bench/hashers.py). PBKDF2 stays listed so that existing hashes still verify; Django
 # re-hashes each with the first hasher at that user's next login.

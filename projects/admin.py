@@ -1,29 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Indicator
-
-from .models import FiscalYear, Organization, PerformanceForm, User
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "parent"]
-    list_filter = ["kind"]
-    search_fields = ["name"]
-    autocomplete_fields = ["parent"]
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "role", "organization", "is_active"]
-    list_filter = ["role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (
-        (_("绩效目标管理"), {"fields": ["role", "organization", "assigned_departments"]}),
-    )
-    filter_horizontal = ["assigned_departments", "groups", "user_permissions"]
-    autocomplete_fields = ["organization"]
+from .models import FiscalYear, Indicator, PerformanceForm
 
 
 @admin.register(FiscalYear)

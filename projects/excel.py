@@ -31,13 +31,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from indicators.models import FormKind, Indicator
+from indicators.models import FormKind
 from indicators.targets import normalize
+from projects.models import Indicator
 
 from . import schema
+from .accounts.models import Organization
 from .lib.dates import DateError, in_order, parse_date
 from .lib.money import INVALID, NEGATIVE, TOO_LARGE, TOO_PRECISE, MoneyError, parse_wan, parse_yuan, yuan_to_wan
-from .models import Organization, PerformanceForm, Status, department_form_title
+from .models import PerformanceForm, Status, department_form_title
 from .tables import indicator_table
 
 logger = logging.getLogger(__name__)

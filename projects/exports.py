@@ -30,7 +30,8 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from . import excel
-from .models import ExportJob, PerformanceForm, User
+from .accounts.models import User
+from .models import ExportJob, PerformanceForm
 
 logger = logging.getLogger(__name__)
 

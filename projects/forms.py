@@ -14,12 +14,14 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import LEVEL3_MAX_LENGTH, FormKind
+from indicators.models import FormKind
+from projects.models import LEVEL3_MAX_LENGTH
 
 from . import schema
+from .accounts.models import Organization
 from .lib.dates import in_order
 from .lib.money import MoneyError, format_wan, format_yuan, parse_wan, parse_yuan
-from .models import FiscalYear, Organization, PerformanceForm, Status
+from .models import FiscalYear, PerformanceForm, Status
 
 TOO_LONG_MESSAGE = _("最多 %(limit_value)d 个字（现在 %(show_value)d 个字），请精简后再保存。")
 

@@ -20,11 +20,13 @@ from django.db.models import DecimalField
 from django.utils.translation import gettext as _
 
 from indicators.frameworks import framework_vocabulary, load_frameworks
-from indicators.models import FormKind, Indicator, IndicatorFramework
+from indicators.models import FormKind, IndicatorFramework
+from projects.models import Indicator
 
 from . import schema, services
+from .accounts.models import Organization
 from .lib.dates import DateError, in_order, parse_date
-from .models import FiscalYear, Organization, PerformanceForm
+from .models import FiscalYear, PerformanceForm
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,5 @@
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,86 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import FormKind, IndicatorFramework
 
 from . import schema
-from .choices import OrganizationKind, Role, Status
+from .accounts.choices import Role
+from .accounts.models import Organization, User
+from .choices import Status
 from .lib.money import DECIMAL_PLACES, MAX_DIGITS
-from .querysets import OrganizationQuerySet, PerformanceFormQuerySet
-
-
-class Organization(models.Model):
-    """The finance bureau, supervising departments (主管部门) and budget units (预算单位), as a tree."""
-
-    Kind = OrganizationKind
-
-    name = models.CharField(_("名称"), max_length=200, unique=True)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
-
-    objects = OrganizationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        if self.kind == self.Kind.UNIT and (self.parent is None or self.parent.kind != self.Kind.DEPARTMENT):
-            raise ValidationError({"parent": _("预算单位的上级必须是主管部门。")})
-        if self.kind == self.Kind.DEPARTMENT and self.parent is not None and self.parent.kind != self.Kind.FINANCE:
-            raise ValidationError({"parent": _("主管部门的上级只能是财政局。")})
-        if self.kind == self.Kind.FINANCE and self.parent is not None:
-            raise ValidationError({"parent": _("财政局没有上级。")})
-
-    @property
-    def department(self) -> "Organization | None":
-        """The supervising department a form of this organization goes through."""
-        if self.kind == self.Kind.DEPARTMENT:
-            return self
-        if self.kind == self.Kind.UNIT:
-            return self.parent
-        return None
-
-
-class User(AbstractUser):
-    Role = Role
-
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.FILLER)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
-    # The finance bureau splits departments among its divisions (对口处室).
-    assigned_departments = models.ManyToManyField(
-        Organization,
-        verbose_name=_("对口主管部门"),
-        blank=True,
-        related_name="finance_reviewers",
-        limit_choices_to={"kind": Organization.Kind.DEPARTMENT},
-    )
-
-    class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.is_superuser or self.role == self.Role.ADMIN
-
-    def display_name(self) -> str:
-        return self.get_full_name() or self.username
+from .querysets import PerformanceFormQuerySet
 
 
 class FiscalYear(models.Model):
@@ -307,6 +230,38 @@ class PerformanceForm(models.Model):
         return self.status == Status.APPROVED
 
 
+# The longest 三级 name in the published forms we hold is a few hundred characters.
+LEVEL3_MAX_LENGTH = 500
+
+
+class Indicator(models.Model):
+    """One 三级 indicator row of a performance form."""
+
+    perf_form = models.ForeignKey(PerformanceForm, on_delete=models.CASCADE, related_name="indicators")
+    level1 = models.CharField(_("一级指标"), max_length=100)
+    level2 = models.CharField(_("二级指标"), max_length=100)
+    level3 = models.TextField(_("三级指标"), max_length=LEVEL3_MAX_LENGTH)
+    value = models.CharField(_("指标目标值"), max_length=500, blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    # Parsed from `value` on every save (indicators.targets.parse_target),
+    # so lists and exports need not parse again.
+    target_kind = models.CharField(max_length=20, blank=True)
+    target_op = models.CharField(max_length=10, blank=True)
+    target_low = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    target_high = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    target_unit = models.CharField(max_length=50, blank=True)
+    target_op_written = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("绩效指标")
+        verbose_name_plural = _("绩效指标")
+        ordering = ["perf_form", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.level1} / {self.level2} / {self.level3}: {self.value}"
+
+
 class AppendOnlyModel(models.Model):
     """Rows written once and never changed: history must not be rewritten."""
 
@@ -336,7 +291,7 @@ class FormEvent(AppendOnlyModel):
     perf_form = models.ForeignKey(PerformanceForm, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_name = models.CharField(_("操作人"), max_length=150)
-    actor_role = models.CharField(_("角色"), max_length=20, choices=User.Role.choices)
+    actor_role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
@@ -376,9 +331,7 @@ class RowComment(AppendOnlyModel):
     """A reviewer's remark on one indicator row, made when returning the form."""
 
     event = models.ForeignKey(FormEvent, on_delete=models.CASCADE, related_name="row_comments")
-    indicator = models.ForeignKey(
-        "indicators.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
-    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
     # The row as the reviewer saw it, kept when the row is later edited or removed.
     row_label = models.TextField(_("指标"), max_length=1000)
     comment = models.TextField(_("意见"), max_length=REASON_MAX_LENGTH)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 
 from indicators.models import FormKind
 
-from .models import Action, Organization, PerformanceForm, Status, User
+from .accounts.models import Organization, User
+from .models import Action, PerformanceForm, Status
 
 
 def is_filler(user) -> bool:

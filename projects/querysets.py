@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
-from .choices import OrganizationKind, Role, Status
+from .accounts.choices import OrganizationKind, Role
+from .choices import Status
 
 
 def _review_scope(user) -> Q | None:

@@ -16,23 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.frameworks import framework_vocabulary
-from indicators.models import FormKind, Indicator
+from indicators.models import FormKind
 from indicators.targets import parse_target
 from indicators.warnings import FormData, FormWarning, RowData, check_form
+from projects.models import Indicator
 
 from . import schema
-from .models import (
-    REASON_MAX_LENGTH,
-    Action,
-    FiscalYear,
-    FormEvent,
-    Organization,
-    PerformanceForm,
-    RowComment,
-    Status,
-    Submission,
-    User,
-)
+from .accounts.models import Organization, User
+from .models import REASON_MAX_LENGTH, Action, FiscalYear, FormEvent, PerformanceForm, RowComment, Status, Submission
 
 # Every header and budget field of either kind, from the field catalogue.
 HEADER_FIELDS = schema.HEADER_FIELDS

@@ -16,10 +16,11 @@ from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
 
 from . import services
+from .accounts.models import Organization
 from .diff import diff_snapshots
 from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 from .forms import IndicatorFormSet, NewFormMetaForm, QueueFilterForm, header_form_class
-from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, Organization, PerformanceForm, Status
+from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, PerformanceForm, Status
 from .permissions import (
     can_create,
     can_edit,

@@ -1,6 +1,6 @@
 import pytest
 
-from projects.models import Organization, User
+from projects.accounts.models import Organization, User
 
 from .factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory, UserFactory, complete_form
 

@@ -1,8 +1,9 @@
 import factory
 
 from indicators.frameworks import load_frameworks
-from indicators.models import Indicator, IndicatorFramework
-from projects.models import FiscalYear, Organization, PerformanceForm, User
+from indicators.models import IndicatorFramework
+from projects.accounts.models import Organization, User
+from projects.models import FiscalYear, Indicator, PerformanceForm
 
 PASSWORD = "perfgoals-test"
 

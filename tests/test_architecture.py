@@ -50,18 +50,9 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from indicators.models import FormKind, Indicator
-from projects.models import (
-    Action,
-    ExportJob,
-    FormEvent,
-    Organization,
-    PerformanceForm,
-    RowComment,
-    Status,
-    Submission,
-    User,
-)
+from indicators.models import FormKind
+from projects.accounts.models import Organization, User
+from projects.models import Action, ExportJob, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("projects", "indicators")
@@ -72,7 +63,7 @@ GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment)
 WRITERS = {
     "projects/services.py": "the service functions: every guard and every write",
     "projects/exports.py": "the export service (it writes export jobs, never forms)",
-    "projects/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
+    "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {
     "save",
@@ -250,7 +241,7 @@ def test_architecture_writers_exist_and_write():
     assert {"save", "delete", "bulk_update", "bulk_create", "create"} <= {
         w.method for w in found["projects/services.py"]
     }
-    assert "bulk_create" in {w.method for w in found["projects/synthetic.py"]}
+    assert "bulk_create" in {w.method for w in found["projects/devdata/synthetic.py"]}
 
 
 @pytest.mark.parametrize(
@@ -514,3 +505,46 @@ def test_architecture_vocabularies_are_enums():
     """The literal check reads the values from these enums, so none may be a plain tuple of strings."""
     assert all(issubclass(vocabulary, models.TextChoices) for vocabulary in VOCABULARIES)
     assert {"filler", "draft", "department", "unit", "running", "approve"} <= VALUES
+
+
+def _imported_modules(source: str, path: str) -> Iterator[str]:
+    """Absolute names of the modules a file imports (relative imports resolved against its package)."""
+    package = path.removesuffix(".py").split("/")[:-1]
+    if path.endswith("__init__.py"):
+        package = path.removesuffix("/__init__.py").split("/")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def test_architecture_production_code_never_imports_devdata():
+    offending = [
+        f"{path}: {module}"
+        for path, source in _modules()
+        if not path.startswith("projects/devdata/")
+        for module in _imported_modules(source, path)
+        if module == "projects.devdata" or module.startswith("projects.devdata.")
+    ]
+    assert not offending, "Only the development commands use projects/devdata/:\n" + "\n".join(offending)
+
+
+def test_architecture_indicators_depend_on_projects_only_for_its_pure_library():
+    """The catalogue of indicators (frameworks, targets, rules) sits under the forms, not beside them."""
+    offending = [
+        f"{path}: {module}"
+        for path, source in _modules()
+        if path.startswith("indicators/")
+        for module in _imported_modules(source, path)
+        if module.startswith("projects") and not module.startswith("projects.lib")
+    ]
+    assert not offending, "\n".join(offending)
+
+
+def test_architecture_import_check_resolves_relative_imports():
+    found = set(_imported_modules("from ..lib.money import parse_yuan\nfrom . import demo\n", "projects/devdata/x.py"))
+    assert {"projects.lib.money", "projects.lib.money.parse_yuan", "projects.devdata.demo"} <= found

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from perfgoals import settings as production_settings
 from perfgoals.hashers import Argon2idHasher
-from projects.models import User
+from projects.accounts.models import User
 
 from .factories import UserFactory
 

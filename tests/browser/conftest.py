@@ -62,7 +62,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def demo(transactional_db):
     """Demo organizations, years and accounts (no seed forms)."""
-    from projects.demo import load_demo
+    from projects.devdata.demo import load_demo
 
     load_demo()
 

@@ -37,7 +37,7 @@ def test_login_lockout_and_password_change_pages(open_page, live_server, demo, s
 
 
 def test_admin_pages_run_under_the_csp(new_page, live_server, demo):
-    from projects.models import User
+    from projects.accounts.models import User
 
     admin = new_page("admin")
     pk = User.objects.get(username="filler_a").pk
@@ -60,7 +60,8 @@ def test_admin_pages_run_under_the_csp(new_page, live_server, demo):
 
 
 def test_year_filter_submits_without_an_inline_handler(new_page, live_server, demo):
-    from projects.models import FiscalYear, User
+    from projects.accounts.models import User
+    from projects.models import FiscalYear
     from tests.factories import PerformanceFormFactory
 
     year = FiscalYear.objects.order_by("year").first()

@@ -5,10 +5,9 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from indicators.models import LEVEL3_MAX_LENGTH
 from projects import services
 from projects.importing import import_text
-from projects.models import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, PerformanceForm
+from projects.models import LEVEL3_MAX_LENGTH, NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, PerformanceForm
 from tests.factories import complete_form
 
 from .helpers import HEADER, post_data, twenty_rows

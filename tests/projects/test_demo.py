@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from projects.demo import ACCOUNTS, DEMO_PASSWORD
+from projects.devdata.demo import ACCOUNTS, DEMO_PASSWORD
 from projects.models import PerformanceForm, Status
 
 pytestmark = pytest.mark.django_db

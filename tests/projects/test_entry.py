@@ -3,8 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import Indicator
-from projects.models import PerformanceForm
+from projects.models import Indicator, PerformanceForm
 from tests.factories import IndicatorFactory
 
 from .helpers import HEADER, post_data, twenty_rows

@@ -6,10 +6,10 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 
-from indicators.models import Indicator
 from projects import services
-from projects.models import Action, FormEvent, PerformanceForm, Status, Submission, User
-from projects.synthetic import DEFAULT_PASSWORD, FINANCE_ALL_USERNAME, _vary_value, filler_username
+from projects.accounts.models import User
+from projects.devdata.synthetic import DEFAULT_PASSWORD, FINANCE_ALL_USERNAME, _vary_value, filler_username
+from projects.models import Action, FormEvent, Indicator, PerformanceForm, Status, Submission
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from indicators.models import Indicator, IndicatorFramework
+from indicators.models import IndicatorFramework
 from projects import services, textimport
+from projects.accounts.models import Organization
 from projects.importing import import_text, import_text_file
-from projects.models import FiscalYear, Organization, PerformanceForm, Status
+from projects.models import FiscalYear, Indicator, PerformanceForm, Status
 from projects.services import _fit
 from projects.textimport import Vocabulary, clean_cell, json_text, parse_money, parse_text
 from tests.factories import FiscalYearFactory, OrganizationFactory, framework

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from indicators.models import Indicator
-from projects.models import Organization, PerformanceForm
+from projects.accounts.models import Organization
+from projects.models import Indicator, PerformanceForm
 from tests.factories import IndicatorFactory, OrganizationFactory, PerformanceFormFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from indicators.models import FormKind
+from projects.accounts.models import User
 from projects.context_processors import perfgoals_nav
-from projects.models import Status, User
+from projects.models import Status
 from tests.factories import PerformanceFormFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
-from indicators.models import FormKind, Indicator
+from indicators.models import FormKind
 from projects import excel, schema, services
 from projects.diff import _label, diff_snapshots
 from projects.forms import header_form_class
 from projects.importing import form_values
-from projects.models import PerformanceForm
+from projects.models import Indicator, PerformanceForm
 from projects.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from tests.factories import PerformanceFormFactory, UserFactory
 

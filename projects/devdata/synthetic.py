@@ -34,16 +34,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.frameworks import framework_vocabulary, load_frameworks
-from indicators.models import FormKind, Indicator, IndicatorFramework
+from indicators.models import FormKind, IndicatorFramework
 from indicators.targets import QUANTITATIVE, parse_target
 from indicators.warnings import FormData, RowData, check_form
-
-from . import schema
-from .models import Action, FiscalYear, FormEvent, Organization, PerformanceForm, RowComment, Status, Submission, User
+from projects import schema
+from projects.accounts.models import Organization, User
+from projects.models import Action, FiscalYear, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 
 # _apply_target is what save_form runs on every row (parse, then fit the number to the column).
-from .services import _apply_target, snapshot
-from .textimport import default_framework_code, parse_text
+from projects.services import _apply_target, snapshot
+from projects.textimport import default_framework_code, parse_text
 
 DEFAULT_PASSWORD = "perfgoals-demo"
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"

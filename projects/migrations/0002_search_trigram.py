@@ -18,7 +18,7 @@ class PostgresOnlySQL(migrations.RunSQL):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0007_export_job_attempts")]
+    dependencies = [("projects", "0001_initial"), ("accounts", "0001_initial")]
 
     operations = [
         PostgresOnlySQL(
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 "CREATE EXTENSION IF NOT EXISTS pg_trgm",
                 "CREATE INDEX perf_form_name_trgm ON projects_performanceform "
                 "USING gin ((UPPER(project_name::text)) gin_trgm_ops)",
-                "CREATE INDEX org_name_trgm ON projects_organization USING gin ((UPPER(name::text)) gin_trgm_ops)",
+                "CREATE INDEX org_name_trgm ON accounts_organization USING gin ((UPPER(name::text)) gin_trgm_ops)",
             ],
             [
                 "DROP INDEX IF EXISTS perf_form_name_trgm",

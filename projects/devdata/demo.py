@@ -4,9 +4,9 @@ from django.db import transaction
 
 from indicators.frameworks import load_frameworks
 from indicators.models import IndicatorFramework
-
-from . import services
-from .models import FiscalYear, FormEvent, Organization, PerformanceForm, Status, User
+from projects import services
+from projects.accounts.models import Organization, User
+from projects.models import FiscalYear, FormEvent, PerformanceForm, Status
 
 DEMO_PASSWORD = "perfgoals-demo"
 

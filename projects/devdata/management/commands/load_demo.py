@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from projects.demo import load_demo, stage_workflow
+from projects.devdata.demo import load_demo, stage_workflow
 
 SEEDS = sorted((Path(settings.BASE_DIR) / "fixtures" / "seeds").glob("*.txt"))
 

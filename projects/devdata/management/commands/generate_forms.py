@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.synthetic import DEFAULT_PASSWORD, YearNotEmptyError, generate_year
+from projects.devdata.synthetic import DEFAULT_PASSWORD, YearNotEmptyError, generate_year
 
 
 class Command(BaseCommand):
