@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from projects.lib.dates import in_order
 from projects.lib.money import format_wan, format_yuan
 
-from .choices import FormKind
+from .choices import FormKind, Severity
 from .targets import QUANTITATIVE, Target, normalize, parse_target
 
-ERROR = "error"
-WARNING = "warning"
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 PROJECT = FormKind.PROJECT
 DEPARTMENT = FormKind.DEPARTMENT
 
@@ -82,10 +82,14 @@ class FormData:
 @dataclass(frozen=True)
 class FormWarning:
     code: str
-    severity: str
+    severity: str  # Severity
     message: str
     field: str | None = None  # a header or budget key
     row: int | None = None  # index into FormData.rows
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
 
 
 @dataclass(frozen=True)

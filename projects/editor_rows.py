@@ -110,7 +110,7 @@ def row_html(row: EditorRow) -> SafeString:
     )
     warnings = "".join(
         f'<div class="row-warning sev-{escape(w.severity)} small" data-code="{escape(w.code)}">'
-        f"{'✖' if w.severity == 'error' else '⚠'} {escape(w.message)}</div>"
+        f"{'✖' if w.is_error else '⚠'} {escape(w.message)}</div>"
         for w in row.warnings
     )
     buttons = " ".join(

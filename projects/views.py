@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from indicators.choices import FormKind, Severity
 from indicators.frameworks import framework_vocabulary
-from indicators.models import FormKind
 
 from . import services
 from .accounts.models import Organization
@@ -47,7 +47,7 @@ def _warnings_by_row(found) -> dict[int, list]:
 
 
 def _summary(found) -> dict[str, int]:
-    return {severity: sum(1 for w in found if w.severity == severity) for severity in ("error", "warning", "info")}
+    return {severity: sum(1 for w in found if w.severity == severity) for severity in Severity}
 
 
 def _checked_table(perf_form: PerformanceForm) -> dict:

@@ -61,7 +61,8 @@ PACKAGES = ("projects", "indicators")
 
 GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment)
 WRITERS = {
-    "projects/services.py": "the service functions: every guard and every write",
+    "projects/services/content.py": "the content services: create, save, import",
+    "projects/services/workflow.py": "the workflow services: submit, withdraw, approve, return",
     "projects/exports.py": "the export service (it writes export jobs, never forms)",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
@@ -228,7 +229,7 @@ def test_architecture_only_the_services_write_forms_rows_and_history():
 
     assert not offending, (
         "Forms, indicator rows, events, submissions and row comments are written only by "
-        "projects/services.py (add a service function there and call it):\n"
+        "projects/services/ (add a service function there and call it):\n"
         + "\n".join(f"  {write}" for write in offending)
     )
 
@@ -238,9 +239,8 @@ def test_architecture_writers_exist_and_write():
     found = {path: find_writes(source, path) for path, source in _modules() if path in WRITERS}
 
     assert set(found) == set(WRITERS)
-    assert {"save", "delete", "bulk_update", "bulk_create", "create"} <= {
-        w.method for w in found["projects/services.py"]
-    }
+    assert {"save", "delete", "bulk_update", "bulk_create"} <= {w.method for w in found["projects/services/content.py"]}
+    assert {"save", "create", "bulk_create"} <= {w.method for w in found["projects/services/workflow.py"]}
     assert "bulk_create" in {w.method for w in found["projects/devdata/synthetic.py"]}
 
 

@@ -42,7 +42,8 @@ from projects.accounts.models import Organization, User
 from projects.models import Action, FiscalYear, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 
 # _apply_target is what save_form runs on every row (parse, then fit the number to the column).
-from projects.services import _apply_target, snapshot
+from projects.services.content import apply_target
+from projects.services.workflow import snapshot
 from projects.textimport import default_framework_code, parse_text
 
 DEFAULT_PASSWORD = "perfgoals-demo"
@@ -447,8 +448,8 @@ class _Builder:
             fields=schema.rule_fields(form.kind),
         )
         found = check_form(data)
-        form.error_count = sum(1 for w in found if w.severity == "error")
-        form.warning_count = sum(1 for w in found if w.severity == "warning")
+        form.error_count = sum(1 for w in found if w.is_error)
+        form.warning_count = len(found) - form.error_count
         if draft.steps and form.error_count:
             # Submit refuses a form with errors: a submitted one with errors is a generator bug.
             raise AssertionError(f"generated a submitted form with errors: {[w.code for w in found]}")
@@ -576,7 +577,7 @@ def _write_batch(drafts: list[Draft], builder: _Builder, users: dict, scopes: di
             row.position = position
             parsed = targets.get(value)
             if parsed is None:
-                _apply_target(row)
+                apply_target(row)
                 targets[value] = row
             else:
                 for name in (

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def racing(monkeypatch):
     """As if the other save committed right after this one's exists() check."""
-    monkeypatch.setattr(services, "_check_unique", lambda perf_form, project_name: None)
+    monkeypatch.setattr(services.content, "_check_unique", lambda perf_form, project_name: None)
 
 
 def test_second_create_of_the_same_name_gets_the_duplicate_message(filler_client, year, racing):

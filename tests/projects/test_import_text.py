@@ -16,7 +16,7 @@ from projects import services, textimport
 from projects.accounts.models import Organization
 from projects.importing import import_text, import_text_file
 from projects.models import FiscalYear, Indicator, PerformanceForm, Status
-from projects.services import _fit
+from projects.services.content import fit_number as _fit
 from projects.textimport import Vocabulary, clean_cell, json_text, parse_money, parse_text
 from tests.factories import FiscalYearFactory, OrganizationFactory, framework
 
@@ -1158,7 +1158,7 @@ def test_import_text_unexpected_error_skips_only_that_form(monkeypatch):
             raise RuntimeError("boom")
         return write_content(perf_form, values, rows)
 
-    monkeypatch.setattr(services, "write_content", failing)
+    monkeypatch.setattr(services.content, "write_content", failing)
 
     report = import_text(project_form("第一个") + project_form("出错") + project_form("第三个"))
 

@@ -1,10 +1,4 @@
-"""Every change to a performance form goes through a function here.
-
-Creating, saving, importing and every workflow step: each checks its own guard, so a view's
-early check is a courtesy and never the authority. tests/test_architecture.py refuses ORM
-writes on forms, rows, events, submissions and row comments anywhere but here (and in the
-development-data generators).
-"""
+"""The content of a form: creating, saving and importing header, budget and indicator rows."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -12,18 +6,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
 from indicators.targets import parse_target
 from indicators.warnings import FormData, FormWarning, RowData, check_form
-from projects.models import Indicator
 
-from . import schema
-from .accounts.models import Organization, User
-from .models import REASON_MAX_LENGTH, Action, FiscalYear, FormEvent, PerformanceForm, RowComment, Status, Submission
+from .. import schema
+from ..accounts.models import Organization
+from ..models import FiscalYear, Indicator, PerformanceForm
+from ..permissions import can_create, can_edit
+from .errors import CannotCreateError, ConcurrentEditError, DuplicateFormError, NotEditableError
 
 # Every header and budget field of either kind, from the field catalogue.
 HEADER_FIELDS = schema.HEADER_FIELDS
@@ -31,34 +25,11 @@ BUDGET_FIELDS = schema.BUDGET_FIELDS
 CONTENT_FIELDS = HEADER_FIELDS + BUDGET_FIELDS
 
 
-class ConcurrentEditError(Exception):
-    """Someone else saved the form since this editor loaded it."""
-
-    def __init__(self, current_version: int):
-        self.current_version = current_version
-        super().__init__(
-            _("这张表已被他人保存（当前版本 %(version)s），您的修改尚未保存。请核对后再保存。")
-            % {"version": current_version}
-        )
-
-
-class NotEditableError(Exception):
-    """The form is in review or approved: its content cannot change; `perf_form` is the form as it is."""
-
-    def __init__(self, message: str, *, perf_form: PerformanceForm | None = None):
-        self.perf_form = perf_form
-        super().__init__(message)
-
-
 def _not_editable(perf_form: PerformanceForm) -> NotEditableError:
     return NotEditableError(
         _("这张表当前的状态（%(status)s）不允许修改。") % {"status": perf_form.get_status_display()},
         perf_form=perf_form,
     )
-
-
-class DuplicateFormError(Exception):
-    """The unit already has a form of that name in that year."""
 
 
 UNIQUE_FORM_CONSTRAINT = "unique_form_per_year_unit_project"
@@ -142,7 +113,7 @@ def form_warnings(
 TARGET_DIGITS = Indicator._meta.get_field("target_low")
 
 
-def _fit(number: Decimal | None) -> Decimal | None:
+def fit_number(number: Decimal | None) -> Decimal | None:
     """A parsed number as the column can hold it: six decimals at most; absurdly large ones dropped."""
     if number is None:
         return None
@@ -158,12 +129,12 @@ def _fit(number: Decimal | None) -> Decimal | None:
     return fitted if fitted.adjusted() < whole_digits else None
 
 
-def _apply_target(row: Indicator) -> None:
+def apply_target(row: Indicator) -> None:
     target = parse_target(row.value)
     row.target_kind = target.kind
     row.target_op = target.op
-    row.target_low = _fit(target.low)
-    row.target_high = _fit(target.high)
+    row.target_low = fit_number(target.low)
+    row.target_high = fit_number(target.high)
     row.target_unit = target.unit
     row.target_op_written = target.op_written
 
@@ -186,7 +157,7 @@ def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicat
         before = [getattr(row, name) for name in ROW_FIELDS]
         row.level1, row.level2, row.level3, row.value = data.level1, data.level2, data.level3, data.value
         row.position = position
-        _apply_target(row)
+        apply_target(row)
         if row.pk and [getattr(row, name) for name in ROW_FIELDS] != before:
             changed.append(row)
     if existing:
@@ -210,8 +181,8 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
             setattr(perf_form, name, values[name])
     saved_rows = _sync_rows(perf_form, rows)
     found = form_warnings(perf_form, saved_rows)
-    perf_form.error_count = sum(1 for w in found if w.severity == "error")
-    perf_form.warning_count = sum(1 for w in found if w.severity == "warning")
+    perf_form.error_count = sum(1 for w in found if w.is_error)
+    perf_form.warning_count = len(found) - perf_form.error_count
     _save_unique(perf_form)
     return found
 
@@ -255,8 +226,6 @@ def _insert(perf_form: PerformanceForm, values: dict, rows: list[RowInput]) -> P
 @transaction.atomic
 def create_form(*, by, year: FiscalYear, kind: str, values: dict, rows: list[RowInput]) -> PerformanceForm:
     """A new draft of `by`'s unit; refused (CannotCreateError) unless they may file this kind in an open year."""
-    from .permissions import can_create
-
     if kind not in FormKind.values or not can_create(by, kind):
         raise CannotCreateError(_("您不能新建这类绩效目标表。"))
     # As it is now: an admin may have closed the year since the page was shown.
@@ -305,14 +274,21 @@ def import_form(*, year: FiscalYear, unit: Organization, kind: str, values: dict
     return Imported(existing, created=False)
 
 
+def lock_form(perf_form: PerformanceForm) -> PerformanceForm:
+    """The form as it is now, locked until the transaction ends."""
+    return (
+        PerformanceForm.objects.select_for_update(of=("self",))
+        .select_related("unit", "year", "framework")
+        .get(pk=perf_form.pk)
+    )
+
+
 @transaction.atomic
 def save_form(
     *, perf_form: PerformanceForm, by, values: dict, rows: list[RowInput], expected_version: int
 ) -> PerformanceForm:
     """Save a draft: header, budget and every row in one transaction, refused when stale."""
-    from .permissions import can_edit
-
-    locked = _lock(perf_form)
+    locked = lock_form(perf_form)
     if not can_edit(by, locked):
         raise _not_editable(locked)
     if locked.version != expected_version:
@@ -323,174 +299,3 @@ def save_form(
     write_content(locked, values, rows)
     locked.refresh_from_db(fields=["version"])
     return locked
-
-
-class TransitionError(Exception):
-    """A workflow step that is not allowed now; the message says why, in Chinese."""
-
-
-class CannotCreateError(TransitionError):
-    """This user may not create this form now (role, unit, kind, year closed, no framework)."""
-
-
-class SubmitBlocked(TransitionError):
-    def __init__(self, errors: list[FormWarning]):
-        self.errors = errors
-        super().__init__(_("还有 %(n)s 个错误未改正，不能提交。请先按检查结果修改并保存。") % {"n": len(errors)})
-
-
-MIN_REASON_LENGTH = 5
-
-
-def _check_comment_length(text: str, what: str) -> None:
-    if len(text) > REASON_MAX_LENGTH:
-        raise TransitionError(
-            _("%(what)s最多 %(n)s 个字（现在 %(count)s 个字），请精简。")
-            % {"what": what, "n": REASON_MAX_LENGTH, "count": len(text)}
-        )
-
-
-def _department_step_needed(perf_form: PerformanceForm) -> bool:
-    """Skip 主管部门 when the unit is the department, or the department has no reviewer."""
-    unit = perf_form.unit
-    if unit.kind == Organization.Kind.DEPARTMENT or unit.parent_id is None:
-        return False
-    return User.objects.filter(role=User.Role.DEPT_REVIEWER, organization_id=unit.parent_id, is_active=True).exists()
-
-
-def _lock(perf_form: PerformanceForm) -> PerformanceForm:
-    return (
-        PerformanceForm.objects.select_for_update(of=("self",))
-        .select_related("unit", "year", "framework")
-        .get(pk=perf_form.pk)
-    )
-
-
-def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, reason: str = "") -> FormEvent:
-    """Change status, bump the version and write the event: the only writer of `status`."""
-    from_status = perf_form.status
-    perf_form.status = to_status
-    perf_form.version = F("version") + 1
-    fields = ["status", "version", "updated_at"]
-    if action == Action.SUBMIT:
-        perf_form.submitted_at = timezone.now()
-        fields.append("submitted_at")
-    perf_form.save(update_fields=fields)
-    perf_form.refresh_from_db(fields=["version"])
-    return FormEvent.objects.create(
-        perf_form=perf_form,
-        actor=by,
-        actor_name=by.display_name(),
-        actor_role=by.role if not by.is_superuser else User.Role.ADMIN,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
-
-
-def snapshot(perf_form: PerformanceForm, rows: list[Indicator], found: list[FormWarning]) -> dict:
-    """The whole form as plain JSON: header, budget, rows (with ids) and warnings."""
-
-    def plain(value):
-        if value is None or isinstance(value, bool | int | str):
-            return value
-        return str(value)
-
-    return {
-        "header": {name: plain(getattr(perf_form, name)) for name in HEADER_FIELDS},
-        "budget": {name: plain(getattr(perf_form, name)) for name in BUDGET_FIELDS},
-        "rows": [
-            {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value} for r in rows
-        ],
-        "warnings": [
-            {"code": w.code, "severity": w.severity, "message": str(w.message), "field": w.field, "row": w.row}
-            for w in found
-        ],
-    }
-
-
-@transaction.atomic
-def submit(*, perf_form: PerformanceForm, by) -> PerformanceForm:
-    from .permissions import can_submit
-
-    perf_form = _lock(perf_form)
-    if not can_submit(by, perf_form):
-        raise TransitionError(
-            _("这张表当前的状态（%(status)s）不能提交。") % {"status": perf_form.get_status_display()}
-        )
-    rows = list(perf_form.indicators.all())
-    found = form_warnings(perf_form, rows)
-    errors = [w for w in found if w.severity == "error"]
-    if errors:
-        raise SubmitBlocked(errors)
-    to_status = Status.SUBMITTED if _department_step_needed(perf_form) else Status.DEPT_APPROVED
-    event = _transition(perf_form, by=by, action=Action.SUBMIT, to_status=to_status)
-    number = perf_form.submissions.count() + 1
-    Submission.objects.create(perf_form=perf_form, number=number, event=event, data=snapshot(perf_form, rows, found))
-    return perf_form
-
-
-@transaction.atomic
-def withdraw(*, perf_form: PerformanceForm, by) -> PerformanceForm:
-    from .permissions import can_withdraw
-
-    perf_form = _lock(perf_form)
-    if not can_withdraw(by, perf_form):
-        raise TransitionError(_("审核人已经处理了这张表，不能再撤回。"))
-    _transition(perf_form, by=by, action=Action.WITHDRAW, to_status=Status.DRAFT)
-    return perf_form
-
-
-def _check_review(perf_form: PerformanceForm, by) -> None:
-    from .permissions import can_review
-
-    if not can_review(by, perf_form):
-        raise TransitionError(
-            _("这张表现在的状态是“%(status)s”，不在您的待审核范围内（可能刚被撤回或已由他人处理）。")
-            % {"status": perf_form.get_status_display()}
-        )
-
-
-@transaction.atomic
-def approve(*, perf_form: PerformanceForm, by, comment: str = "") -> PerformanceForm:
-    _check_comment_length(comment, _("通过意见"))
-    perf_form = _lock(perf_form)
-    _check_review(perf_form, by)
-    if perf_form.status == Status.SUBMITTED:
-        _transition(perf_form, by=by, action=Action.DEPT_APPROVE, to_status=Status.DEPT_APPROVED, reason=comment)
-    else:
-        _transition(perf_form, by=by, action=Action.APPROVE, to_status=Status.APPROVED, reason=comment)
-    return perf_form
-
-
-@transaction.atomic
-def return_form(
-    *, perf_form: PerformanceForm, by, reason: str, row_comments: dict[int, str] | None = None
-) -> PerformanceForm:
-    """Send the form back to its unit with a reason and, optionally, remarks on rows (indicator id → text)."""
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise TransitionError(
-            _("退回必须写明理由（至少 %(n)s 个字），告诉填报单位要改什么。") % {"n": MIN_REASON_LENGTH}
-        )
-    _check_comment_length(reason, _("退回理由"))
-    comments = {pk: text.strip() for pk, text in (row_comments or {}).items() if text and text.strip()}
-    for text in comments.values():
-        _check_comment_length(text, _("指标意见"))
-    perf_form = _lock(perf_form)
-    _check_review(perf_form, by)
-    event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
-    if comments:
-        # Only this form's rows, matched in Python: a forged id never reaches the database.
-        rows = [row for row in perf_form.indicators.all() if row.pk in comments]
-        RowComment.objects.bulk_create(
-            RowComment(
-                event=event,
-                indicator=row,
-                row_label=f"{row.level1} / {row.level2} / {row.level3}",
-                comment=comments[row.pk],
-            )
-            for row in rows
-        )
-    return perf_form
