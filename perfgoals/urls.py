@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import views as project_views
+from projects.views import lists
 
 urlpatterns = [
-    path("", project_views.home, name="home"),
+    path("", lists.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -14,4 +14,4 @@ urlpatterns = [
     path("forms/", include("projects.urls")),
 ]
 
-handler400 = "projects.views.bad_request"
+handler400 = "projects.views.errors.bad_request"

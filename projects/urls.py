@@ -1,21 +1,22 @@
 from django.urls import path
 
-from . import excel_views, views
+from . import excel_views
+from .views import editor, lists, review
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.my_forms, name="my_forms"),
-    path("new/", views.create_form, name="create"),
-    path("queue/", views.queue, name="queue"),
-    path("queue/units/", views.unit_choices, name="units"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/edit/", views.edit_form, name="edit"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("<int:pk>/review/", views.review, name="review"),
-    path("<int:pk>/approve/", views.approve, name="approve"),
-    path("<int:pk>/return/", views.return_view, name="return"),
+    path("", lists.my_forms, name="my_forms"),
+    path("new/", editor.create_form, name="create"),
+    path("queue/", lists.queue, name="queue"),
+    path("queue/units/", lists.unit_choices, name="units"),
+    path("<int:pk>/", review.detail, name="detail"),
+    path("<int:pk>/edit/", editor.edit_form, name="edit"),
+    path("<int:pk>/submit/", review.submit, name="submit"),
+    path("<int:pk>/withdraw/", review.withdraw, name="withdraw"),
+    path("<int:pk>/review/", review.review, name="review"),
+    path("<int:pk>/approve/", review.approve, name="approve"),
+    path("<int:pk>/return/", review.return_view, name="return"),
     path("<int:pk>/xlsx/", excel_views.download, name="excel_download"),
     path("<int:pk>/xlsx/upload/", excel_views.upload, name="excel_upload"),
     path("<int:pk>/xlsx/upload/confirm/", excel_views.upload_confirm, name="excel_upload_confirm"),

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import FormKind
-from projects import services, views
+from projects import services
 from projects.models import FiscalYear, PerformanceForm, Status
+from projects.views import editor as views
 
 from ..factories import FiscalYearFactory, UserFactory
 from .helpers import post_data

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import FormKind
-from projects import views
 from projects.models import Status
+from projects.views import lists as views
 from tests.factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory
 
 pytestmark = pytest.mark.django_db

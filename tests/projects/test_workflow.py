@@ -169,7 +169,7 @@ def test_edit_while_submitted_refused(client, ready_form, filler):
 
 def _submit_right_after_loading(monkeypatch, colleague):
     """The colleague submits between the editor loading the form and saving it (the service's lock sees it)."""
-    from projects import views
+    from projects.views import editor as views
 
     load = views.get_form_or_404
 

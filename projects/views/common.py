@@ -1,0 +1,38 @@
+"""What the read-only pages and the editor share: warnings by row, their summary, the timeline."""
+
+from indicators.choices import Severity
+
+from .. import services
+from ..models import Action, PerformanceForm, Status
+from ..tables import indicator_table
+
+
+def _warnings_by_row(found) -> dict[int, list]:
+    by_row: dict[int, list] = {}
+    for warning in found:
+        if warning.row is not None:
+            by_row.setdefault(warning.row, []).append(warning)
+    return by_row
+
+
+def _summary(found) -> dict[str, int]:
+    return {severity: sum(1 for w in found if w.severity == severity) for severity in Severity}
+
+
+def _checked_table(perf_form: PerformanceForm) -> dict:
+    """The official table with each row's warnings, and the summary: what both read-only pages show."""
+    rows = list(perf_form.indicators.all())
+    found = services.form_warnings(perf_form, rows)
+    return {"table": indicator_table(rows, _warnings_by_row(found)), "warnings": found, "summary": _summary(found)}
+
+
+def _timeline(perf_form):
+    return list(perf_form.events.prefetch_related("row_comments").order_by("created_at", "pk"))
+
+
+def _open_return(perf_form, events):
+    """The return whose reason and row comments the unit must see (until it resubmits)."""
+    if perf_form.status != Status.RETURNED:
+        return None
+    returns = [e for e in events if e.action == Action.RETURN]
+    return returns[-1] if returns else None

@@ -1,0 +1,231 @@
+"""The editor: a new form and a draft's header, budget and indicator rows."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from indicators.choices import FormKind
+from indicators.frameworks import framework_vocabulary
+
+from .. import services
+from ..editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
+from ..forms import IndicatorFormSet, NewFormMetaForm, header_form_class
+from ..models import FiscalYear, PerformanceForm
+from ..permissions import (
+    can_create,
+    get_form_or_404,
+)
+from .common import _open_return, _summary, _timeline, _warnings_by_row
+
+FORMSET_PREFIX = "ind"
+
+
+def _initial_rows(stored: list) -> list[dict]:
+    return [
+        {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value, "position": i}
+        for i, r in enumerate(stored)
+    ]
+
+
+def _as_typed(post):
+    """The editor's post with line breaks as the text was stored.
+
+    Browsers send every textarea's line breaks as CRLF: taken as posted, saving a form
+    unchanged would rewrite each multi-line narrative.
+    """
+    data = post.copy()
+    for key, values in data.lists():
+        data.setlist(key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values])
+    return data
+
+
+def _merge_order(present: list[str], reference: list[str]) -> list[str]:
+    """`present` in its own order, with each missing `reference` name placed after its predecessor there."""
+    merged = list(present)
+    previous = None
+    for name in reference:
+        if name not in merged:
+            merged.insert(merged.index(previous) + 1 if previous is not None else 0, name)
+        previous = name
+    return merged
+
+
+def _editor_sections(framework, rows: list[EditorRow]) -> list[dict]:
+    """Rows grouped as on paper: 一级 sections, 二级 groups, rows by position.
+
+    Groups with rows keep the form's own order: the page posts rows back in the order it
+    shows them, so showing them in framework order would reorder an imported form on its
+    first save. Every 二级 of the framework gets a group (after its framework predecessor),
+    so an empty one still offers "add a row"; unknown names get groups of their own.
+    """
+    found: dict[str, dict[str, list]] = {}
+    for row in sorted(rows, key=lambda r: r.position):
+        found.setdefault(row.values["level1"], {}).setdefault(row.values["level2"], []).append(row_html(row))
+    tree = framework_vocabulary(framework)
+    return [
+        {
+            "level1": level1,
+            "groups": [
+                {"level2": level2, "rows": found.get(level1, {}).get(level2, [])}
+                for level2 in _merge_order(list(found.get(level1, {})), tree.get(level1, []))
+            ],
+        }
+        for level1 in _merge_order(list(found), list(tree))
+    ]
+
+
+def _editor_context(perf_form, framework, header_form, formset, *, stored: list | None = None, **extra):
+    """The editor page: the stored rows (GET), or what a post held with its errors.
+
+    `stored`: the form's rows when the caller has read them already.
+    """
+    if stored is None:
+        stored = list(perf_form.indicators.all()) if perf_form.pk else []
+    rows = rows_from_formset(formset) if formset.is_bound else rows_from_initial(formset.initial or [], formset.prefix)
+    found = services.form_warnings(perf_form, stored) if perf_form.pk else []
+    warnings_by_id = {stored[i].pk: items for i, items in _warnings_by_row(found).items() if i < len(stored)}
+    open_return = _open_return(perf_form, _timeline(perf_form)) if perf_form.pk else None
+    comments = {c.indicator_id: c.comment for c in open_return.row_comments.all()} if open_return else {}
+    for row in rows:
+        row.warnings = warnings_by_id.get(row.row_id, [])
+        row.comment = comments.get(row.row_id)
+    return {
+        "open_return": open_return,
+        "perf_form": perf_form,
+        "header_form": header_form,
+        # Not looked up on the formset in the template: the template engine tries
+        # formset["management_form"] first, which builds every row form to index them.
+        "management_form": formset.management_form,
+        "formset_errors": formset.non_form_errors() if formset.is_bound else "",
+        "sections": _editor_sections(framework, rows),
+        "empty_row": row_html(empty_row(formset.prefix)),
+        "framework": framework,
+        "warnings": found,
+        "summary": _summary(found),
+        **extra,
+    }
+
+
+def _row_inputs(formset) -> list[services.RowInput]:
+    return [
+        services.RowInput(
+            id=form.cleaned_data.get("id"),
+            level1=form.cleaned_data["level1"],
+            level2=form.cleaned_data["level2"],
+            level3=form.cleaned_data["level3"],
+            value=form.cleaned_data["value"],
+        )
+        for form in formset.rows()
+    ]
+
+
+@login_required
+def create_form(request):
+    kind = request.GET.get("kind", FormKind.PROJECT)
+    if kind not in FormKind.values or not can_create(request.user, kind):
+        raise PermissionDenied(_("您不能新建这类绩效目标表。"))
+    open_years = FiscalYear.objects.filter(is_open=True)
+    chosen = request.GET.get("year", "")
+    default_year = (open_years.filter(pk=chosen).first() if chosen.isdigit() else None) or open_years.first()
+    meta_form = NewFormMetaForm(request.POST or None, initial={"year": default_year})
+    year = meta_form.cleaned_data["year"] if meta_form.is_bound and meta_form.is_valid() else default_year
+    framework = year.framework_for(kind) if year else None
+    if framework is None:
+        messages.error(request, _("当前没有开放填报的年度（或该年度未配置指标体系），请联系管理员。"))
+        return redirect("projects:my_forms")
+    perf_form = PerformanceForm(kind=kind, unit=request.user.organization, year=year, framework=framework)
+    posted = _as_typed(request.POST) if request.method == "POST" else None
+    header_form = header_form_class(kind)(posted, instance=perf_form)
+    formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
+    if request.method == "POST" and meta_form.is_valid() and header_form.is_valid() and formset.is_valid():
+        try:
+            created = services.create_form(
+                by=request.user, year=year, kind=kind, values=header_form.cleaned_data, rows=_row_inputs(formset)
+            )
+        except services.DuplicateFormError as exc:
+            messages.error(request, str(exc))
+            if "project_name" in header_form.fields:
+                header_form.add_error("project_name", str(exc))
+        except services.CannotCreateError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已保存草稿。"))
+            return redirect("projects:edit", pk=created.pk)
+    elif request.method == "POST":
+        messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
+    context = _editor_context(perf_form, framework, header_form, formset, meta_form=meta_form)
+    return render(request, "projects/edit.html", context)
+
+
+def _submit_after_save(request, perf_form):
+    try:
+        services.submit(perf_form=perf_form, by=request.user)
+    except services.TransitionError as exc:
+        messages.warning(request, _("草稿已保存，但没有提交：%(reason)s") % {"reason": exc})
+        return redirect("projects:edit", pk=perf_form.pk)
+    messages.success(request, _("已保存并提交审核。"))
+    return redirect(perf_form)
+
+
+@login_required
+def edit_form(request, pk):
+    perf_form = get_form_or_404(request.user, pk, for_edit=True)
+    if request.method != "POST":
+        if not perf_form.is_editable:
+            messages.error(
+                request, _("这张表当前的状态（%(status)s）不允许修改。") % {"status": perf_form.get_status_display()}
+            )
+            return redirect(perf_form)
+        header_form = header_form_class(perf_form.kind)(instance=perf_form)
+        stored = list(perf_form.indicators.all())
+        formset = IndicatorFormSet(initial=_initial_rows(stored), prefix=FORMSET_PREFIX)
+        context = _editor_context(
+            perf_form, perf_form.framework, header_form, formset, stored=stored, version=perf_form.version
+        )
+        return render(request, "projects/edit.html", context)
+
+    posted = _as_typed(request.POST)
+    header_form = header_form_class(perf_form.kind)(posted, instance=perf_form)
+    formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
+    posted_version = request.POST.get("version", "")
+    expected = request.POST.get("version_override") or posted_version
+    extra = {"version": int(posted_version) if posted_version.isdigit() else perf_form.version}
+    status = 200
+    if not perf_form.is_editable:
+        # Typically another filler of the unit submitted it meanwhile: the page keeps this user's text.
+        extra["not_editable"], status = True, 409
+    elif not (header_form.is_valid() and formset.is_valid()):
+        messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
+    elif not expected.isdigit():
+        messages.error(
+            request,
+            _("页面缺少版本号，无法确认期间是否有人修改过这张表，本次没有保存。您填写的内容都还在，核对后请再保存。"),
+        )
+    else:
+        try:
+            services.save_form(
+                perf_form=perf_form,
+                by=request.user,
+                values=header_form.cleaned_data,
+                rows=_row_inputs(formset),
+                expected_version=int(expected),
+            )
+        except services.ConcurrentEditError as exc:
+            extra["conflict_version"] = exc.current_version
+            messages.error(request, str(exc))
+        except services.DuplicateFormError as exc:
+            messages.error(request, str(exc))
+            if "project_name" in header_form.fields:
+                header_form.add_error("project_name", str(exc))
+        except services.NotEditableError:
+            perf_form.refresh_from_db(fields=["status"])
+            extra["not_editable"], status = True, 409
+        else:
+            if request.POST.get("and_submit"):
+                return _submit_after_save(request, perf_form)
+            messages.success(request, _("已保存草稿。"))
+            return redirect("projects:edit", pk=perf_form.pk)
+    context = _editor_context(perf_form, perf_form.framework, header_form, formset, **extra)
+    return render(request, "projects/edit.html", context, status=status)
