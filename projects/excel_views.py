@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 from indicators.models import FormKind
 
 from . import excel, exports, services
-from .diff import diff_snapshots
 from .forms import QueueFilterForm
+from .lib.diff import diff_snapshots
 from .models import ExportJob, FiscalYear, PerformanceForm
 from .permissions import can_create, can_edit, get_form_or_404
 

@@ -10,7 +10,6 @@ from indicators.choices import FormKind
 from indicators.frameworks import framework_vocabulary
 
 from .. import services
-from ..editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 from ..forms import IndicatorFormSet, NewFormMetaForm, header_form_class
 from ..models import FiscalYear, PerformanceForm
 from ..permissions import (
@@ -18,6 +17,7 @@ from ..permissions import (
     get_form_or_404,
 )
 from .common import _open_return, _summary, _timeline, _warnings_by_row
+from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 
 FORMSET_PREFIX = "ind"
 

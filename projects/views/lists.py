@@ -21,7 +21,7 @@ from ..permissions import (
     is_reviewer,
 )
 from ..querysets import awaiting_statuses
-from ..queue_rows import queue_rows_html
+from .queue_rows import queue_rows_html
 
 LIST_PAGE_SIZE = 50
 ALL_YEARS = "all"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..diff import diff_snapshots
+from ..lib.diff import diff_snapshots
 from ..permissions import (
     can_edit,
     can_review,

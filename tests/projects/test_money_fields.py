@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from projects.diff import display_value
 from projects.forms import MoneyField, WanYuanField
+from projects.lib.diff import display_value
 from projects.models import DEPARTMENT_MONEY_FIELDS
 from projects.templatetags.perfgoals import wan, yuan
 

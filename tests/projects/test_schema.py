@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from indicators.models import FormKind
 from projects import excel, schema, services
-from projects.diff import _label, diff_snapshots
 from projects.forms import header_form_class
 from projects.importing import form_values
+from projects.lib.diff import _label, diff_snapshots
 from projects.models import Indicator, PerformanceForm
 from projects.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from tests.factories import PerformanceFormFactory, UserFactory

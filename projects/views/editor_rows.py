@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .forms import IndicatorRowForm
+from ..forms import IndicatorRowForm
 
 CAPS = {name: IndicatorRowForm.base_fields[name].max_length for name in ("level3", "value")}
 FIELDS = ("id", "level1", "level2", "level3", "value", "position")

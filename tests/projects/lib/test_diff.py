@@ -1,7 +1,7 @@
 import pytest
 from django.template.loader import render_to_string
 
-from projects.diff import diff_snapshots, display_value
+from projects.lib.diff import diff_snapshots, display_value
 
 
 def row(id, level3, value="=1个", level1="产出目标", level2="数量"):

@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from . import schema
-from .lib.money import format_wan, format_yuan
+from .. import schema
+from .money import format_wan, format_yuan
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .lib.money import format_yuan
+from ..lib.money import format_yuan
 
 
 def queue_rows_html(perf_forms) -> list[SafeString]:
