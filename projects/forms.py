@@ -15,7 +15,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind
-from projects.models import LEVEL3_MAX_LENGTH
 
 from . import schema
 from .accounts.models import Organization
@@ -108,18 +107,20 @@ class NewFormMetaForm(forms.Form):
 
 
 class IndicatorRowForm(forms.Form):
+    """One indicator row; its labels and caps come from the field catalogue (schema.ROW_FIELDS)."""
+
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    level1 = forms.CharField(max_length=100, widget=forms.HiddenInput)
-    level2 = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    level1 = forms.CharField(max_length=schema.get("level1").max_length, widget=forms.HiddenInput)
+    level2 = forms.CharField(max_length=schema.get("level2").max_length, widget=forms.HiddenInput)
     level3 = forms.CharField(
-        label=_("三级指标"),
-        max_length=LEVEL3_MAX_LENGTH,
+        label=schema.get("level3").label,
+        max_length=schema.get("level3").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm level3"}),
     )
     value = forms.CharField(
-        label=_("指标目标值"),
-        max_length=500,
+        label=schema.get("value").label,
+        max_length=schema.get("value").max_length,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm value"}),
     )

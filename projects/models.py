@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind, IndicatorFramework
@@ -63,10 +64,9 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 # From the field catalogue (projects/schema.py), which every consumer reads.
 DEPARTMENT_MONEY_FIELDS = tuple(schema.WAN_FIELDS)
 
-# Caps on what one person can type. The longest narrative in all published forms we hold is
-# 1,840 characters; past these a form is refused with a message, never slowed to a stall
-# (the Excel layout, the diff and every page grow with the text).
-NARRATIVE_MAX_LENGTH = 5000
+# Caps on what one person can type: the form's own in the field catalogue; a reviewer's reason here.
+NARRATIVE_MAX_LENGTH = schema.NARRATIVE_MAX_LENGTH
+LEVEL3_MAX_LENGTH = schema.LEVEL3_MAX_LENGTH
 REASON_MAX_LENGTH = 2000
 
 # The long texts of both kinds: lists leave them in the database.
@@ -80,6 +80,25 @@ MONEY = {
     "blank": True,
     "validators": [MinValueValidator(Decimal("0"))],
 }
+
+
+def catalogue_field(name: str) -> models.Field:
+    """The column of a field catalogue entry: label, kind and cap come from projects/schema.py.
+
+    Money of a 元 form is labelled with its unit (项目总预算（元）); a 万元 form's is stored in 元
+    but shown in 万元, so its column carries the bare label.
+    """
+    entry = schema.get(name)
+    label = format_lazy("{}（{}）", entry.label, entry.unit) if entry.unit == schema.YUAN else entry.label
+    if entry.kind == schema.MONEY:
+        return models.DecimalField(label, **MONEY)
+    if entry.kind == schema.DATE:
+        return models.DateField(label, null=True, blank=True)
+    if entry.kind == schema.BOOL:
+        return models.BooleanField(label, null=True, blank=True)
+    if entry.kind == schema.NARRATIVE:
+        return models.TextField(label, blank=True, max_length=entry.max_length)
+    return models.CharField(label, max_length=entry.max_length, blank=True)
 
 
 class PerformanceForm(models.Model):
@@ -99,36 +118,36 @@ class PerformanceForm(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     # Header of the project form (财政项目支出绩效目标表).
-    project_name = models.CharField(_("项目名称"), max_length=200, blank=True)
-    category = models.CharField(_("项目类别"), max_length=100, blank=True)
-    planned_start = models.DateField(_("计划开始日期"), null=True, blank=True)
-    planned_end = models.DateField(_("计划完成日期"), null=True, blank=True)
-    gov_purchase = models.BooleanField(_("是否含有政府购买服务"), null=True, blank=True)
-    performance_type = models.CharField(_("绩效类型"), max_length=100, blank=True)
-    overview = models.TextField(_("项目概况"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    basis = models.TextField(_("立项依据"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    necessity = models.TextField(_("项目设立的必要性"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    safeguards = models.TextField(_("保证项目实施的制度、措施"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    implementation_plan = models.TextField(_("项目实施计划"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    goals = models.TextField(_("总目标及阶段性目标"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    project_name = catalogue_field("project_name")
+    category = catalogue_field("category")
+    planned_start = catalogue_field("planned_start")
+    planned_end = catalogue_field("planned_end")
+    gov_purchase = catalogue_field("gov_purchase")
+    performance_type = catalogue_field("performance_type")
+    overview = catalogue_field("overview")
+    basis = catalogue_field("basis")
+    necessity = catalogue_field("necessity")
+    safeguards = catalogue_field("safeguards")
+    implementation_plan = catalogue_field("implementation_plan")
+    goals = catalogue_field("goals")
 
     # Budget block of the project form, in 元. Empty, not zero, when unknown
     # (a new project has no last-year figures).
-    total_budget = models.DecimalField(_("项目总预算（元）"), **MONEY)
-    current_budget = models.DecimalField(_("项目当年预算（元）"), **MONEY)
-    prev_budget = models.DecimalField(_("同名项目上年预算额（元）"), **MONEY)
-    prev_executed = models.DecimalField(_("同名项目上年预算执行数（元）"), **MONEY)
+    total_budget = catalogue_field("total_budget")
+    current_budget = catalogue_field("current_budget")
+    prev_budget = catalogue_field("prev_budget")
+    prev_executed = catalogue_field("prev_executed")
 
     # Department overall form (部门整体支出绩效目标表), in 元 (shown in 万元).
-    duties = models.TextField(_("部门职能职责概述"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    overall_goal = models.TextField(_("整体绩效目标"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    fund_total = models.DecimalField(_("资金总额"), **MONEY)
-    fund_general = models.DecimalField(_("一般公共预算"), **MONEY)
-    fund_gov_fund = models.DecimalField(_("政府性基金拨款"), **MONEY)
-    fund_special_nontax = models.DecimalField(_("纳入专户管理的非税收入拨款"), **MONEY)
-    fund_other = models.DecimalField(_("其他资金"), **MONEY)
-    expense_basic = models.DecimalField(_("基本支出"), **MONEY)
-    expense_project = models.DecimalField(_("项目支出"), **MONEY)
+    duties = catalogue_field("duties")
+    overall_goal = catalogue_field("overall_goal")
+    fund_total = catalogue_field("fund_total")
+    fund_general = catalogue_field("fund_general")
+    fund_gov_fund = catalogue_field("fund_gov_fund")
+    fund_special_nontax = catalogue_field("fund_special_nontax")
+    fund_other = catalogue_field("fund_other")
+    expense_basic = catalogue_field("expense_basic")
+    expense_project = catalogue_field("expense_project")
 
     # Stored on save so lists never run the rules row by row.
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
@@ -230,18 +249,15 @@ class PerformanceForm(models.Model):
         return self.status == Status.APPROVED
 
 
-# The longest 三级 name in the published forms we hold is a few hundred characters.
-LEVEL3_MAX_LENGTH = 500
-
-
 class Indicator(models.Model):
     """One 三级 indicator row of a performance form."""
 
     perf_form = models.ForeignKey(PerformanceForm, on_delete=models.CASCADE, related_name="indicators")
-    level1 = models.CharField(_("一级指标"), max_length=100)
-    level2 = models.CharField(_("二级指标"), max_length=100)
-    level3 = models.TextField(_("三级指标"), max_length=LEVEL3_MAX_LENGTH)
-    value = models.CharField(_("指标目标值"), max_length=500, blank=True)
+    # Labels and caps from the field catalogue; a 三级 name may run long, hence a TextField.
+    level1 = models.CharField(schema.get("level1").label, max_length=schema.get("level1").max_length)
+    level2 = models.CharField(schema.get("level2").label, max_length=schema.get("level2").max_length)
+    level3 = models.TextField(schema.get("level3").label, max_length=schema.get("level3").max_length)
+    value = models.CharField(schema.get("value").label, max_length=schema.get("value").max_length, blank=True)
     position = models.PositiveIntegerField(_("顺序"), default=0)
 
     # Parsed from `value` on every save (indicators.targets.parse_target),

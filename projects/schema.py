@@ -23,6 +23,13 @@ YUAN, WAN = "元", "万元"
 
 PROJECT, DEPARTMENT = FormKind.PROJECT, FormKind.DEPARTMENT
 
+# Caps on what one person can type. The longest narrative in all published forms we hold is
+# 1,840 characters; past these a form is refused with a message, never slowed to a stall
+# (the Excel layout, the diff and every page grow with the text).
+NARRATIVE_MAX_LENGTH = 5000
+# The longest 三级 name in the published forms we hold is a few hundred characters.
+LEVEL3_MAX_LENGTH = 500
+
 
 @dataclass(frozen=True)
 class FormField:
@@ -33,6 +40,11 @@ class FormField:
     form_kinds: tuple[str, ...]
     unit: str = ""  # money: YUAN or WAN, the unit the form kind is typed and shown in
     aliases: tuple[str, ...] = ()  # other labels published forms print (the text import reads them)
+    max_length: int | None = None  # texts: the cap, in characters (narratives NARRATIVE_MAX_LENGTH)
+
+    def __post_init__(self):
+        if self.kind == NARRATIVE and self.max_length is None:
+            object.__setattr__(self, "max_length", NARRATIVE_MAX_LENGTH)
 
     @property
     def display_label(self) -> str:
@@ -55,12 +67,12 @@ def _department(name, label, section, kind, **extra) -> FormField:
 
 FIELDS: tuple[FormField, ...] = (
     # 财政项目支出绩效目标表: header, narratives, and last year's budget in 元.
-    _project("project_name", _("项目名称"), HEADER, TEXT),
-    _project("category", _("项目类别"), HEADER, TEXT),
+    _project("project_name", _("项目名称"), HEADER, TEXT, max_length=200),
+    _project("category", _("项目类别"), HEADER, TEXT, max_length=100),
     _project("planned_start", _("计划开始日期"), HEADER, DATE),
     _project("planned_end", _("计划完成日期"), HEADER, DATE),
     _project("gov_purchase", _("是否含有政府购买服务"), HEADER, BOOL),
-    _project("performance_type", _("绩效类型"), HEADER, TEXT),
+    _project("performance_type", _("绩效类型"), HEADER, TEXT, max_length=100),
     _project("overview", _("项目概况"), HEADER, NARRATIVE),
     _project("basis", _("立项依据"), HEADER, NARRATIVE),
     _project("necessity", _("项目设立的必要性"), HEADER, NARRATIVE),
@@ -85,10 +97,10 @@ FIELDS: tuple[FormField, ...] = (
 
 # The indicator rows (Indicator). The two kinds print the same columns under different names.
 ROW_FIELDS: tuple[FormField, ...] = (
-    FormField("level1", _("一级指标"), ROW, TEXT, (PROJECT, DEPARTMENT)),
-    FormField("level2", _("二级指标"), ROW, TEXT, (PROJECT, DEPARTMENT)),
-    FormField("level3", _("三级指标"), ROW, TEXT, (PROJECT, DEPARTMENT)),
-    FormField("value", _("指标目标值"), ROW, TEXT, (PROJECT, DEPARTMENT)),
+    FormField("level1", _("一级指标"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=100),
+    FormField("level2", _("二级指标"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=100),
+    FormField("level3", _("三级指标"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=LEVEL3_MAX_LENGTH),
+    FormField("value", _("指标目标值"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=500),
 )
 TABLE_HEADINGS = {
     PROJECT: (_("一级目标"), _("二级目标"), _("三级目标"), _("指标目标值")),
