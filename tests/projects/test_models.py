@@ -2,12 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from projects.accounts.models import Organization
 from projects.models import Indicator, PerformanceForm
-from tests.factories import IndicatorFactory, OrganizationFactory, PerformanceFormFactory
+from tests.factories import IndicatorFactory, PerformanceFormFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,30 +48,10 @@ def test_indicators_deleted_with_form(perf_form):
     assert not Indicator.objects.filter(pk=row.pk).exists()
 
 
-def test_organization_unit_without_department_invalid(db):
-    unit = Organization(name="孤立单位", kind=Organization.Kind.UNIT)
-    with pytest.raises(ValidationError):
-        unit.full_clean()
-
-
-def test_organization_department_of_unit_is_parent(unit_a, department):
-    assert unit_a.department == department
-    assert department.department == department
-
-
 def test_framework_tree_in_order(year):
     tree = year.project_framework.tree()
     assert [level1.name for level1, _children in tree] == ["投入与管理", "产出目标", "效果目标", "影响力目标"]
     assert [child.name for child in tree[1][1]] == ["数量", "质量", "时效", "成本"]
-
-
-def test_organization_name_unique(department):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Organization.objects.create(name=department.name, kind=Organization.Kind.DEPARTMENT)
-
-
-def test_factory_unit_default_parent_is_department(db):
-    assert OrganizationFactory().parent.kind == Organization.Kind.DEPARTMENT
 
 
 @pytest.mark.parametrize(

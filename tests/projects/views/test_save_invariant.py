@@ -18,7 +18,7 @@ from projects.lib.diff import diff_snapshots
 from projects.models import PerformanceForm
 from tests.factories import IndicatorFactory, UserFactory, complete_form
 
-from .helpers import SHANGHAI_PAIRS, post_data
+from ..helpers import SHANGHAI_PAIRS, post_data
 
 pytestmark = pytest.mark.django_db
 

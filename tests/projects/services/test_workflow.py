@@ -5,7 +5,7 @@ from projects import services
 from projects.models import Action, FormEvent, PerformanceForm, RowComment, Status, Submission
 from tests.factories import IndicatorFactory, UserFactory, complete_form
 
-from .helpers import HEADER, post_data
+from ..helpers import HEADER, post_data
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from projects import services
 from projects.models import PerformanceForm
 from tests.factories import PerformanceFormFactory
 
-from .helpers import HEADER, post_data, twenty_rows
+from ..helpers import HEADER, post_data, twenty_rows
 
 pytestmark = pytest.mark.django_db
 

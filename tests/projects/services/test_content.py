@@ -7,9 +7,9 @@ from indicators.models import FormKind
 from projects import services
 from projects.models import FiscalYear, PerformanceForm, Status
 from projects.views import editor as views
+from tests.factories import FiscalYearFactory, UserFactory
 
-from ..factories import FiscalYearFactory, UserFactory
-from .helpers import post_data
+from ..helpers import post_data
 
 ROWS = [
     services.RowInput("产出目标", "数量", "检查工地", "=50家"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from projects.models import Indicator, PerformanceForm
 from tests.factories import IndicatorFactory
 
-from .helpers import HEADER, post_data, twenty_rows
+from ..helpers import HEADER, post_data, twenty_rows
 
 pytestmark = pytest.mark.django_db
 
