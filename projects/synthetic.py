@@ -43,7 +43,7 @@ from .models import Action, FiscalYear, FormEvent, Organization, PerformanceForm
 
 # _apply_target is what save_form runs on every row (parse, then fit the number to the column).
 from .services import _apply_target, snapshot
-from .textimport import default_framework_code, parse_text
+from .exchange.textimport import default_framework_code, parse_text
 
 DEFAULT_PASSWORD = "perfgoals-demo"
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from projects import services
-from projects.importing import import_text_file
+from projects.exchange.importing import import_text_file
 from projects.models import PerformanceForm
 
 from .conftest import shot

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from indicators.models import LEVEL3_MAX_LENGTH
 from projects import services
-from projects.importing import import_text
+from projects.exchange.importing import import_text
 from projects.models import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, PerformanceForm
 from tests.factories import complete_form
 

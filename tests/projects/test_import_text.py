@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import Indicator, IndicatorFramework
-from projects import services, textimport
-from projects.importing import import_text, import_text_file
+from projects import services
+from projects.exchange import textimport
+from projects.exchange.importing import import_text, import_text_file
 from projects.models import FiscalYear, Organization, PerformanceForm, Status
 from projects.services import _fit
-from projects.textimport import Vocabulary, clean_cell, json_text, parse_money, parse_text
+from projects.exchange.textimport import Vocabulary, clean_cell, json_text, parse_money, parse_text
 from tests.factories import FiscalYearFactory, OrganizationFactory, framework
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"

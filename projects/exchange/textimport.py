@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 
 from indicators.choices import FormKind
 
-from . import schema
-from .lib.money import parse_wan, parse_yuan
+from .. import schema
+from ..lib.money import parse_wan, parse_yuan
 
 PROJECT = FormKind.PROJECT
 DEPARTMENT = FormKind.DEPARTMENT
 
-FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks.json"
+FRAMEWORKS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "frameworks.json"
 
 logger = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from indicators.frameworks import framework_vocabulary, load_frameworks
 from indicators.models import FormKind, Indicator, IndicatorFramework
 
-from . import schema, services
-from .lib.dates import DateError, in_order, parse_date
-from .models import FiscalYear, Organization, PerformanceForm
+from .. import schema, services
+from ..lib.dates import DateError, in_order, parse_date
+from ..models import FiscalYear, Organization, PerformanceForm
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
 
 logger = logging.getLogger(__name__)
