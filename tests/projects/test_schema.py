@@ -11,10 +11,10 @@ from django.urls import reverse
 from indicators.models import FormKind, Indicator
 from projects import excel, schema, services
 from projects.diff import _label, diff_snapshots
-from projects.forms import header_form_class
 from projects.exchange.importing import form_values
-from projects.models import PerformanceForm
 from projects.exchange.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
+from projects.forms import header_form_class
+from projects.models import PerformanceForm
 from tests.factories import PerformanceFormFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
