@@ -178,7 +178,7 @@ def save_request(saver, perf_form, year) -> Callable:
 
 def bench_import(count: int) -> dict:
     """The seed files through import_text with dry_run: the whole import, rolled back."""
-    from projects.importing import import_text, read_text_file
+    from projects.exchange.importing import import_text, read_text_file
 
     seeds = sorted((environment.ROOT / "fixtures" / "seeds").glob("*.txt"))
     texts = [(str(path), read_text_file(path)) for path in seeds]

@@ -1,5 +1,5 @@
 """The two kinds of performance form, apart from models so that the pure modules
-(indicators.warnings, projects.textimport) can name them without loading any model."""
+(indicators.warnings, projects.exchange.textimport) can name them without loading any model."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

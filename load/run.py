@@ -71,24 +71,21 @@ SCENARIOS = {
     "steady": {"users": 50, "seconds": 120, "ramp": 20, "instances": "1,2", "five_years": False, "p95_ms": 300},
     "deadline": {"users": 200, "seconds": 180, "ramp": 60, "instances": "1", "five_years": True, "p95_ms": 1000},
 }
-MESSAGE = re.compile(r'<div class="alert alert-(\w+)" role="alert">(.*?)</div>', re.S)
-QUEUE_ROW = re.compile(r'<tr class="queue-row">(.*?)</tr>', re.S)
-
-# Messages the views show (zh-hans), by what they mean to the client.
-SAVED = "已保存草稿"
-SAVED_AND_SUBMITTED = "已保存并提交审核"
-SAVED_NOT_SUBMITTED = "草稿已保存，但没有提交"
-CONFLICT = "已被他人保存"
-NOT_EDITABLE = "不允许修改"
-INVALID = "有内容未能保存"
-APPROVED = "已审核通过"
-RETURNED = "已退回填报单位"
-ALREADY_ACTED = "不在您的待审核范围内"
-WITHDRAWN = "已撤回"
-NOT_WITHDRAWABLE = "不能再撤回"
 
 
-# --- HTML forms, read as a browser submits them ---------------------------------------------
+# --- Pages, read by their hooks --------------------------------------------------------------
+#
+# The client finds its way by URLs, form ids and the data- attributes the templates give it,
+# never by wording or CSS classes, so rewording a button or restyling a message breaks nothing
+# (tests/test_load_client.py proves it on pages the test client renders):
+#   data-action="edit|view|review|submit|withdraw|approve|return"   links and forms to follow
+#   data-form-id="<pk>" data-awaiting="1"                           a queue row awaiting this reviewer
+#   data-message="success|info|warning|error"                        a message, by level
+#   data-editable                                                    the editor form, while it can be saved
+#   data-conflict-version="<version>"                                someone else saved first
+
+HOOKS = {"data-action", "data-form-id", "data-message", "data-editable", "data-conflict-version"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass
@@ -96,6 +93,7 @@ class HtmlForm:
     action: str
     method: str
     id: str | None
+    attrs: dict[str, str] = field(default_factory=dict)
     fields: list[tuple[str, str]] = field(default_factory=list)
 
     def data(self) -> dict[str, str | list[str]]:
@@ -139,7 +137,7 @@ class _FormParser(HTMLParser):
         if self.template_depth:
             return
         if tag == "form":
-            self.current = HtmlForm(a.get("action", ""), a.get("method", "get").lower(), a.get("id"))
+            self.current = HtmlForm(a.get("action", ""), a.get("method", "get").lower(), a.get("id"), a)
             self.forms.append(self.current)
             if self.current.id:
                 self.by_id[self.current.id] = self.current
@@ -198,8 +196,101 @@ def parse_forms(page: str) -> list[HtmlForm]:
     return parser.forms
 
 
-def messages(page: str) -> str:
-    return " | ".join(text.strip() for _level, text in MESSAGE.findall(page))
+@dataclass
+class Hook:
+    """An element carrying one of HOOKS, with its text and the row (data-form-id) it sits in."""
+
+    tag: str
+    attrs: dict[str, str]
+    row: dict[str, str]  # the attributes of the innermost enclosing element with data-form-id, else {}
+    text: str = ""
+
+
+class _HookParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hooks: list[Hook] = []
+        self.open: list[tuple[str, Hook | None, dict[str, str] | None]] = []  # (tag, hook, row attrs)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: ("" if v is None else v) for k, v in attrs}
+        row = next((r for _tag, _hook, r in reversed(self.open) if r is not None), {})
+        hook = Hook(tag, a, row) if HOOKS & a.keys() else None
+        if hook is not None:
+            self.hooks.append(hook)
+        if tag not in _VOID:
+            self.open.append((tag, hook, a if "data-form-id" in a else None))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.open.pop()
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                return
+
+    def handle_data(self, data):
+        for _tag, hook, _row in self.open:
+            if hook is not None:
+                hook.text += data
+
+
+@dataclass
+class Page:
+    """What the client reads off a page: its forms and its hooks."""
+
+    forms: list[HtmlForm]
+    hooks: list[Hook]
+
+    def links(self, action: str) -> list[str]:
+        """The hrefs of the links marked data-action=`action`, once each, in page order."""
+        return list(dict.fromkeys(h.attrs["href"] for h in self.hooks if _is_link(h, action)))
+
+    def awaiting_reviews(self) -> list[str]:
+        """The review links of the queue rows awaiting this reviewer, in queue order."""
+        return list(
+            dict.fromkeys(h.attrs["href"] for h in self.hooks if _is_link(h, "review") and h.row.get("data-awaiting"))
+        )
+
+    def form(self, action: str) -> HtmlForm | None:
+        return next((f for f in self.forms if f.attrs.get("data-action") == action), None)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """(level, text) of each message shown."""
+        return [(h.attrs["data-message"], " ".join(h.text.split())) for h in self.hooks if "data-message" in h.attrs]
+
+    def said(self, level: str) -> bool:
+        return any(found == level for found, _text in self.messages())
+
+    def message_text(self) -> str:
+        """Every message, for an error report."""
+        return " | ".join(f"{level}: {text}" for level, text in self.messages())
+
+    @property
+    def editor(self) -> HtmlForm | None:
+        return next((f for f in self.forms if f.id == "perf-form"), None)
+
+    @property
+    def editable(self) -> bool:
+        return self.editor is not None and "data-editable" in self.editor.attrs
+
+    @property
+    def conflict(self) -> bool:
+        return any("data-conflict-version" in h.attrs for h in self.hooks)
+
+
+def _is_link(hook: Hook, action: str) -> bool:
+    return hook.tag == "a" and hook.attrs.get("data-action") == action and bool(hook.attrs.get("href"))
+
+
+def read_page(html: str) -> Page:
+    parser = _HookParser()
+    parser.feed(html)
+    parser.close()
+    return Page(parse_forms(html), parser.hooks)
 
 
 # --- Statistics ------------------------------------------------------------------------------
@@ -354,12 +445,51 @@ class Browser:
         data.update(username=self.username, password=password)
         path, page = await self.go("POST", "/accounts/login/", data)
         if not path.startswith("/forms/"):
-            self.stats.error("login refused", f"{self.username}: {messages(page.text) or path}")
+            self.stats.error("login refused", f"{self.username}: {read_page(page.text).message_text() or path}")
             raise UserError
         self.logged_in = True
 
 
 # --- What people do --------------------------------------------------------------------------
+
+
+def save_outcomes(after: Page, status: int, submit: bool) -> list[str] | None:
+    """What a save (and submit) came to, from the page it ended on; None when the page is unexpected."""
+    if after.said("success"):
+        return ["saved", "submitted"] if submit else ["saved"]
+    if submit and after.said("warning"):
+        # Saved, and the submit refused (errors in the form): the view says so as a warning.
+        return ["saved", "submit blocked: errors in the form"]
+    if after.conflict:
+        return ["save conflict: someone saved first"]
+    if status == 409 and after.editor is not None and not after.editable:
+        # The editor again with the user's input: a colleague submitted the form meanwhile.
+        return ["save refused: form moved on"]
+    return None
+
+
+def withdraw_outcomes(after: Page) -> list[str] | None:
+    if after.said("success"):
+        return ["withdrawn"]
+    if after.said("error") and after.form("withdraw") is None:
+        return ["withdraw refused: reviewer acted first"]
+    return None
+
+
+def review_outcomes(after: Page, decision: str) -> list[str] | None:
+    """`decision`: "approved" or "returned", what the reviewer asked for."""
+    if after.said("success"):
+        return [decision]
+    if after.said("error") and after.form("approve") is None and after.form("return") is None:
+        return ["already acted on by someone else"]
+    return None
+
+
+def tally(b: Browser, outcomes: list[str] | None, detail: str) -> None:
+    if outcomes is None:
+        b.stats.error("unexpected page", detail)
+    for outcome in outcomes or []:
+        b.stats.outcomes[outcome] += 1
 
 
 def _edit_one_value(data: dict, rng: random.Random) -> None:
@@ -372,104 +502,78 @@ def _edit_one_value(data: dict, rng: random.Random) -> None:
 
 
 async def filler_step(b: Browser, year_number: int) -> None:
-    _path, page = await b.go("GET", f"/forms/?year={year_number}")
-    editable = list(dict.fromkeys(re.findall(r'href="/forms/(\d+)/edit/"', page.text)))
+    _path, response = await b.go("GET", f"/forms/?year={year_number}")
+    listing = read_page(response.text)
+    editable = listing.links("edit")
     if not editable or b.rng.random() < 0.1:
         # Look at a form in review; take one back now and then.
-        opened = list(dict.fromkeys(re.findall(r'href="/forms/(\d+)/"', page.text)))
+        opened = listing.links("view")
         if not opened:
             return
-        pk = b.rng.choice(opened)
+        url = b.rng.choice(opened)
         await b.think()
-        _path, detail = await b.go("GET", f"/forms/{pk}/")
-        withdraw = next((f for f in parse_forms(detail.text) if f.action.endswith("/withdraw/")), None)
+        _path, response = await b.go("GET", url)
+        withdraw = read_page(response.text).form("withdraw")
         if withdraw is None or b.rng.random() < 0.5:
             return
         await b.think()
-        _path, after = await b.go("POST", withdraw.action, withdraw.data(), referer=f"/forms/{pk}/")
-        said = messages(after.text)
-        if WITHDRAWN in said:
-            b.stats.outcomes["withdrawn"] += 1
-        elif NOT_WITHDRAWABLE in said:
-            b.stats.outcomes["withdraw refused: reviewer acted first"] += 1
-        else:
-            b.stats.error("unexpected page", f"withdraw {pk}: {said}")
+        _path, response = await b.go("POST", withdraw.action, withdraw.data(), referer=url)
+        after = read_page(response.text)
+        tally(b, withdraw_outcomes(after), f"withdraw {url}: {after.message_text() or response.text[:200]}")
         return
     # People work on the forms at the top of their list, so two people of a unit may meet on one.
-    pk = b.rng.choice(editable[:5])
+    url = b.rng.choice(editable[:5])
     await b.think()
-    path, editor = await b.go("GET", f"/forms/{pk}/edit/")
+    path, response = await b.go("GET", url)
     if not path.endswith("/edit/"):
         b.stats.outcomes["form no longer editable on opening"] += 1
         return
-    form = next(f for f in parse_forms(editor.text) if f.id == "perf-form")
-    data = form.data()
+    opened = read_page(response.text)
+    if not opened.editable:
+        b.stats.error("unexpected page", f"editor {url} without an editable form")
+        return
+    data = opened.editor.data()
     _edit_one_value(data, b.rng)
     submit = b.rng.random() < 0.3
     if submit:
         data["and_submit"] = "1"
     await b.think()
-    _path, after = await b.go("POST", f"/forms/{pk}/edit/", data)
-    said = messages(after.text)
-    if SAVED_AND_SUBMITTED in said:
-        b.stats.outcomes["saved"] += 1
-        b.stats.outcomes["submitted"] += 1
-    elif SAVED_NOT_SUBMITTED in said:
-        b.stats.outcomes["saved"] += 1
-        b.stats.outcomes["submit blocked: errors in the form"] += 1
-    elif SAVED in said:
-        b.stats.outcomes["saved"] += 1
-    elif CONFLICT in said:
-        b.stats.outcomes["save conflict: someone saved first"] += 1
-    elif NOT_EDITABLE in said or 'id="not-editable"' in after.text:
-        # The editor again (409) with the user's input: a colleague submitted it meanwhile.
-        b.stats.outcomes["save refused: form moved on"] += 1
-    else:
-        b.stats.error("unexpected page", f"save {pk}: {said or after.text[:200]}")
+    _path, response = await b.go("POST", url, data)
+    after = read_page(response.text)
+    detail = f"save {url}: {after.message_text() or response.text[:200]}"
+    tally(b, save_outcomes(after, response.status_code, submit), detail)
 
 
 async def reviewer_step(b: Browser, year_pk: int, awaiting_status: str) -> None:
     extra = b.rng.choice(["", "", "&flags=warnings&sort=-warnings", "&sort=-budget"])
     page_number = b.rng.choice([1, 1, 1, 2])
     _path, queue = await b.go("GET", f"/forms/queue/?year={year_pk}&status={awaiting_status}{extra}&page={page_number}")
-    awaiting = [
-        m.group(1)
-        for row in QUEUE_ROW.findall(queue.text)
-        if "badge text-bg-primary" in row and (m := re.search(r'href="/forms/(\d+)/review/"', row))
-    ]
+    awaiting = read_page(queue.text).awaiting_reviews()
     if not awaiting:
         return
     # Reviewers take from the top of the queue, so two of a department sometimes pick the same form.
-    pk = b.rng.choice(awaiting[:10])
+    url = b.rng.choice(awaiting[:10])
     await b.think()
-    _path, review = await b.go("GET", f"/forms/{pk}/review/")
-    forms = parse_forms(review.text)
-    approve = next((f for f in forms if f.action.endswith("/approve/")), None)
-    send_back = next((f for f in forms if f.id == "return-form"), None)
+    _path, response = await b.go("GET", url)
+    review = read_page(response.text)
+    approve, send_back = review.form("approve"), review.form("return")
     if approve is None or send_back is None:
         b.stats.outcomes["form no longer awaiting on opening"] += 1
         return
     await b.think()
     if b.rng.random() < 0.8:
-        data = approve.data()
+        decision, data = "approved", approve.data()
         data["comment"] = b.rng.choice(["", "同意。"])
-        _path, after = await b.go("POST", approve.action, data, referer=f"/forms/{pk}/review/")
+        _path, response = await b.go("POST", approve.action, data, referer=url)
     else:
-        data = send_back.data()
+        decision, data = "returned", send_back.data()
         data["reason"] = "部分指标目标值需要核实，请修改后重新提交。"
         comments = [k for k in data if k.startswith("comment-")]
         if comments:
             data[b.rng.choice(comments)] = "请写明具体数量和单位。"
-        _path, after = await b.go("POST", send_back.action, data, referer=f"/forms/{pk}/review/")
-    said = messages(after.text)
-    if APPROVED in said:
-        b.stats.outcomes["approved"] += 1
-    elif RETURNED in said:
-        b.stats.outcomes["returned"] += 1
-    elif ALREADY_ACTED in said:
-        b.stats.outcomes["already acted on by someone else"] += 1
-    else:
-        b.stats.error("unexpected page", f"review {pk}: {said or after.text[:200]}")
+        _path, response = await b.go("POST", send_back.action, data, referer=url)
+    after = read_page(response.text)
+    tally(b, review_outcomes(after, decision), f"review {url}: {after.message_text() or response.text[:200]}")
 
 
 async def person(b: Browser, step, start_delay: float, deadline: float, password: str) -> None:

@@ -244,6 +244,15 @@ def test_architecture_writers_exist_and_write():
     assert "bulk_create" in {w.method for w in found["projects/devdata/synthetic.py"]}
 
 
+def test_architecture_the_text_importer_is_checked_and_stores_through_the_services():
+    """importing.py is no writer: the check reads it, and it hands every form to services.import_form."""
+    sources = dict(_modules())
+
+    assert "projects/exchange/importing.py" not in WRITERS
+    assert find_writes(sources["projects/exchange/importing.py"]) == []
+    assert "services.import_form(" in sources["projects/exchange/importing.py"]
+
+
 @pytest.mark.parametrize(
     "source",
     [

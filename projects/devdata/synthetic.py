@@ -33,18 +33,19 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.frameworks import framework_vocabulary, load_frameworks
+from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind, IndicatorFramework
 from indicators.targets import QUANTITATIVE, parse_target
 from indicators.warnings import FormData, RowData, check_form
 from projects import schema
 from projects.accounts.models import Organization, User
-from projects.models import Action, FiscalYear, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
+from projects.exchange.importing import fiscal_year_for
+from projects.exchange.textimport import parse_text
+from projects.models import Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 
-# _apply_target is what save_form runs on every row (parse, then fit the number to the column).
+# apply_target is what save_form runs on every row (parse, then fit the number to the column).
 from projects.services.content import apply_target
 from projects.services.workflow import snapshot
-from projects.textimport import default_framework_code, parse_text
 
 DEFAULT_PASSWORD = "perfgoals-demo"
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -666,22 +667,6 @@ def _write_batch(drafts: list[Draft], builder: _Builder, users: dict, scopes: di
     report.indicators += len(flat)
     report.events += len(events)
     report.submissions += len(submissions)
-
-
-def fiscal_year_for(year: int) -> FiscalYear:
-    """The year, created with the frameworks a new year gets when missing."""
-    fiscal_year = FiscalYear.objects.filter(year=year).select_related("project_framework").first()
-    if fiscal_year is not None:
-        return fiscal_year
-    codes = [default_framework_code(FormKind.PROJECT, year), default_framework_code(FormKind.DEPARTMENT, year)]
-    if IndicatorFramework.objects.filter(code__in=codes).count() < len(codes):
-        load_frameworks()
-    return FiscalYear.objects.create(
-        year=year,
-        is_open=True,
-        project_framework=IndicatorFramework.objects.get(code=codes[0]),
-        department_framework=IndicatorFramework.objects.get(code=codes[1]),
-    )
 
 
 def generate_year(

@@ -104,7 +104,8 @@ def row_html(row: EditorRow) -> SafeString:
     )
     invalid = {name: ' aria-invalid="true"' if name in row.errors else "" for name in ("level3", "value")}
     comment = (
-        f'<div class="row-comment text-danger small">{escape(_("审核意见"))}：{escape(row.comment)}</div>'
+        f'<div class="row-comment text-danger small" data-row-comment>'
+        f"{escape(_('审核意见'))}：{escape(row.comment)}</div>"
         if row.comment
         else ""
     )
@@ -115,15 +116,15 @@ def row_html(row: EditorRow) -> SafeString:
     )
     buttons = " ".join(
         f'<button type="button" class="btn btn-sm btn-outline-{style} {action}" title="{label}" '
-        f'aria-label="{label}">{mark}</button>'
-        for style, action, label, mark in (
-            ("secondary", "js-up", escape(_("上移")), "↑"),
-            ("secondary", "js-down", escape(_("下移")), "↓"),
-            ("danger", "js-remove", escape(_("删除此行")), "✕"),
+        f'aria-label="{label}" data-action="{hook}">{mark}</button>'
+        for style, action, hook, label, mark in (
+            ("secondary", "js-up", "move-up", escape(_("上移")), "↑"),
+            ("secondary", "js-down", "move-down", escape(_("下移")), "↓"),
+            ("danger", "js-remove", "remove-row", escape(_("删除此行")), "✕"),
         )
     )
     return mark_safe(  # noqa: S308 - every interpolated value above is escaped
-        f'<tr class="{classes}" id="row-{v["position"]}">'
+        f'<tr class="{classes}" id="row-{v["position"]}" data-indicator-row>'
         f'<td colspan="2" class="row-spacer">{hidden}<span class="d-none">'
         f'<input type="checkbox" name="{p}-DELETE" id="id_{p}-DELETE"{" checked" if row.deleted else ""}></span></td>'
         f'<td><label class="visually-hidden" for="id_{p}-level3">{escape(_("三级指标"))}</label>'

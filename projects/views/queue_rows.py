@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from ..lib.money import format_yuan
 
+# The load client (load/run.py) and the browser tests find rows by these, never by wording or class.
+AWAITING_HOOK = ' data-awaiting="1"'
+
 
 def queue_rows_html(perf_forms) -> list[SafeString]:
     # reverse() once for the page rather than once a row: it was the dearest call a row made.
@@ -25,12 +28,12 @@ def _row(perf_form, review: str, awaiting: str) -> SafeString:
     submitted = timezone.localtime(perf_form.submitted_at).strftime("%Y-%m-%d %H:%M") if perf_form.submitted_at else ""
     errors_class = "text-danger fw-bold" if perf_form.error_count else ""
     return mark_safe(  # noqa: S308 - every interpolated value is escaped
-        '<tr class="queue-row">'
+        f'<tr class="queue-row" data-form-id="{perf_form.pk}"{AWAITING_HOOK if perf_form.awaiting_me else ""}>'
         f"<td>{awaiting if perf_form.awaiting_me else ''}</td>"
         f"<td>{perf_form.year.year}</td>"
         f"<td>{escape(department.name) if department else ''}</td>"
         f"<td>{escape(perf_form.unit.name)}</td>"
-        f'<td><a href="{review}{perf_form.pk}/review/">{escape(perf_form.title)}</a></td>'
+        f'<td><a href="{review}{perf_form.pk}/review/" data-action="review">{escape(perf_form.title)}</a></td>'
         f"<td>{escape(perf_form.get_kind_display())}</td>"
         f'<td><span class="badge status-{escape(perf_form.status)}">'
         f"{escape(perf_form.get_status_display())}</span></td>"

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from projects.models import PerformanceForm, Status
+from projects.models import FiscalYear, PerformanceForm, Status
 from tests.tasks import run_worker
 
 from .conftest import serious_violations, shot
@@ -32,27 +32,46 @@ HEADER = {
 }
 
 
+# The pages are found by their data- hooks, ids, form field names and URLs, never by wording or
+# CSS class: rewording a button must not break a journey.
+ROW = "[data-indicator-row]"
+SUCCESS = "[data-message=success]"
+
+
 def group(page, level1, level2):
-    return page.locator(f'tbody.indicator-group[data-level1="{level1}"][data-level2="{level2}"]')
+    return page.locator(f'tbody[data-level1="{level1}"][data-level2="{level2}"]')
 
 
 def add_row(page, level1, level2, name, value):
     tbody = group(page, level1, level2)
-    tbody.locator("button.js-add").click()
-    row = tbody.locator("tr.indicator-row").last
-    row.locator("textarea.level3").fill(name)
-    row.locator("input.value").fill(value)
+    tbody.locator("[data-action=add-row]").click()
+    row = tbody.locator(ROW).last
+    row.locator("[name$=-level3]").fill(name)
+    row.locator("[name$=-value]").fill(value)
     return row
 
 
-def choose_year(page, label):
-    page.select_option("#id_year", label=label)
-    page.click("button:has-text('筛选')")
+def year_pk(year: int) -> str:
+    return str(FiscalYear.objects.get(year=year).pk)
+
+
+def choose_year(page, year: int):
+    page.select_option("#id_year", year_pk(year))
+    page.click("[data-action=filter]")
     page.wait_for_load_state("load")
 
 
+def open_review(page, perf_form):
+    page.click(f"tr[data-form-id='{perf_form.pk}'] [data-action=review]")
+
+
+def decide(page, action: str):
+    """Approve or return: the submit button of the form marked data-action."""
+    page.click(f"form[data-action={action}] button[type=submit]")
+
+
 def open_new_form(page):
-    page.click("text=新建项目支出绩效目标表")
+    page.click("[data-action=create]")
     # The year select reloads the page from editor.js, which runs once the page has loaded:
     # changing it earlier would be lost (a race a busy CI machine lost).
     page.wait_for_url(re.compile(r".*/forms/new/.*"))
@@ -61,7 +80,7 @@ def open_new_form(page):
 
 def fill_new_project_form(page, live_server):
     open_new_form(page)
-    page.select_option("#id_year", label="2020年度")
+    page.select_option("#id_year", year_pk(2020))
     page.wait_for_url(re.compile(r".*year=.*"))
     for selector, value in HEADER.items():
         page.fill(selector, value)
@@ -73,9 +92,9 @@ def fill_new_project_form(page, live_server):
     add_row(page, "产出目标", "数量", "抽查工地数", "=30个")
     add_row(page, "产出目标", "数量", "出具检查报告数", "=30份")
     doomed = add_row(page, "产出目标", "数量", "写错的一行", "=1个")
-    doomed.locator("button.js-remove").click()
+    doomed.locator("[data-action=remove-row]").click()
     # Reorder: move 出具检查报告数 above 抽查工地数.
-    group(page, "产出目标", "数量").locator("tr.indicator-row").nth(1).locator("button.js-up").click()
+    group(page, "产出目标", "数量").locator(ROW).nth(1).locator("[data-action=move-up]").click()
     add_row(page, "产出目标", "质量", "检查报告合格率", ">=95%")
     add_row(page, "效果目标", "满意度", "群众满意度", "90%")
     add_row(page, "影响力目标", "长效管理", "扬尘管控制度", "健全")
@@ -86,9 +105,10 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     filler = new_page("filler_a")
     fill_new_project_form(filler, live_server)
     shot(filler, "01-filler-new-form")
-    filler.click("button:has-text('保存草稿')")
-    expect(filler.locator(".alert-success")).to_contain_text("已保存草稿")
+    filler.click("[data-action=save]")
+    expect(filler.locator(SUCCESS)).to_have_count(1)
     perf_form = PerformanceForm.objects.get(project_name="建筑工地扬尘专项检查")
+    assert perf_form.status == Status.DRAFT
     assert [r.level3 for r in perf_form.indicators.order_by("position")] == [
         "资金到位率",
         "出具检查报告数",
@@ -97,76 +117,82 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
         "群众满意度",
         "扬尘管控制度",
     ]
-    summary = filler.locator("#warn-title").locator("..")
-    expect(summary).to_contain_text("没有写比较符")
+    # The check's summary names the row without a comparison sign.
+    expect(filler.locator("li[data-code=op_missing]")).to_have_count(1)
     shot(filler, "02-filler-warnings")
-    filler.locator("tr.indicator-row", has_text="群众满意度").locator("input.value").fill(">=90%")
-    filler.click("button:has-text('保存草稿')")
-    expect(filler.locator(".alert-success")).to_be_visible()
+    filler.locator(ROW, has_text="群众满意度").locator("[name$=-value]").fill(">=90%")
+    filler.click("[data-action=save]")
+    expect(filler.locator(SUCCESS)).to_be_visible()
     expect(filler.locator("[data-code=op_missing]")).to_have_count(0)
-    filler.click("button:has-text('保存并提交审核')")
-    expect(filler.locator(".alert-success")).to_contain_text("已保存并提交审核")
+    filler.click("button[data-action=submit]")
+    expect(filler.locator(SUCCESS)).to_have_count(1)
     perf_form.refresh_from_db()
     assert perf_form.status == Status.SUBMITTED
 
     # 2. The department approves; the finance reviewer filters, sees no diff, returns with a row comment.
     dept = new_page("dept_reviewer")
     # Reviewers land on their queue, which opens on the current year (2021 in the demo).
-    expect(dept.locator("h1")).to_have_text("审核队列")
-    choose_year(dept, "2020年度")
-    dept.click("text=建筑工地扬尘专项检查")
+    expect(dept).to_have_url(re.compile(r".*/forms/queue/"))
+    choose_year(dept, 2020)
+    open_review(dept, perf_form)
     shot(dept, "03-dept-review")
-    dept.click("button:has-text('审核通过，报财政局')")
-    expect(dept.locator(".alert-success")).to_contain_text("已审核通过")
+    decide(dept, "approve")
+    expect(dept.locator(SUCCESS)).to_have_count(1)
+    perf_form.refresh_from_db()
+    assert perf_form.status == Status.DEPT_APPROVED
 
     finance = new_page("finance_reviewer")
-    finance.select_option("#id_year", label="2020年度")
-    finance.select_option("#id_status", "dept_approved")
-    finance.click("button:has-text('筛选')")
-    expect(finance.locator("tr.queue-row")).to_have_count(1)
+    finance.select_option("#id_year", year_pk(2020))
+    finance.select_option("#id_status", Status.DEPT_APPROVED)
+    finance.click("[data-action=filter]")
+    expect(finance.locator("tr[data-form-id]")).to_have_count(1)
     shot(finance, "04-finance-queue")
-    finance.click("text=建筑工地扬尘专项检查")
-    expect(finance.locator("#diff-panel")).to_contain_text("这是第一次提交")
+    open_review(finance, perf_form)
+    expect(finance.locator("#diff-panel [data-diff-empty=first]")).to_have_count(1)
     finance.fill("#return-reason", "抽查工地数偏少，请按去年实际调整后重新提交。")
     finance.locator("tr", has_text="抽查工地数").locator("input[name^=comment-]").fill("建议不少于40个")
     shot(finance, "05-finance-return")
-    finance.click("button:has-text('退回修改')")
-    expect(finance.locator(".alert-success")).to_contain_text("已退回")
+    decide(finance, "return")
+    expect(finance.locator(SUCCESS)).to_have_count(1)
+    perf_form.refresh_from_db()
+    assert perf_form.status == Status.RETURNED
 
     # 3. The filler sees reason and comment, edits, resubmits; the diff shows exactly that change.
     filler.goto(f"{live_server.url}/forms/?year=2020")
-    expect(filler.locator(".return-reason")).to_contain_text("抽查工地数偏少")
-    filler.click("text=编辑")
+    expect(filler.locator("[data-return-reason]")).to_contain_text("抽查工地数偏少")
+    filler.click(f"tr[data-form-id='{perf_form.pk}'] [data-action=edit]")
     expect(filler.locator("#return-notice")).to_contain_text("抽查工地数偏少")
-    row = filler.locator("tr.indicator-row", has_text="抽查工地数")
-    expect(row.locator(".row-comment")).to_contain_text("建议不少于40个")
+    row = filler.locator(ROW, has_text="抽查工地数")
+    expect(row.locator("[data-row-comment]")).to_contain_text("建议不少于40个")
     shot(filler, "06-filler-returned")
-    row.locator("input.value").fill("=40个")
-    filler.click("button:has-text('保存并提交审核')")
-    expect(filler.locator(".alert-success")).to_contain_text("已保存并提交审核")
+    row.locator("[name$=-value]").fill("=40个")
+    filler.click("button[data-action=submit]")
+    expect(filler.locator(SUCCESS)).to_have_count(1)
+    perf_form.refresh_from_db()
+    assert perf_form.status == Status.SUBMITTED
 
     dept.goto(f"{live_server.url}/forms/queue/")
-    choose_year(dept, "2020年度")
-    dept.click("text=建筑工地扬尘专项检查")
-    dept.click("button:has-text('审核通过，报财政局')")
+    choose_year(dept, 2020)
+    open_review(dept, perf_form)
+    decide(dept, "approve")
+    expect(dept.locator(SUCCESS)).to_have_count(1)
     finance.goto(f"{live_server.url}/forms/queue/")
-    choose_year(finance, "2020年度")
-    finance.click("text=建筑工地扬尘专项检查")
+    choose_year(finance, 2020)
+    open_review(finance, perf_form)
     diff = finance.locator("#diff-panel")
-    expect(diff.locator("tr.diff-row")).to_have_count(1)
-    expect(diff.locator("tr.diff-changed")).to_contain_text("=30个")
-    expect(diff.locator("tr.diff-changed")).to_contain_text("=40个")
-    expect(diff.locator("tr.diff-field")).to_have_count(0)
+    expect(diff.locator("tr[data-change]")).to_have_count(1)
+    expect(diff.locator("tr[data-change=changed]")).to_contain_text("=30个")
+    expect(diff.locator("tr[data-change=changed]")).to_contain_text("=40个")
     shot(finance, "07-finance-diff")
-    finance.click("button:has-text('批复通过')")
-    expect(finance.locator(".alert-success")).to_be_visible()
+    decide(finance, "approve")
+    expect(finance.locator(SUCCESS)).to_be_visible()
     perf_form.refresh_from_db()
     assert perf_form.status == Status.APPROVED
 
     # Read-only for everyone, admins included.
     for page in (filler, new_page("admin")):
         page.goto(f"{live_server.url}/forms/{perf_form.pk}/")
-        expect(page.locator("a:has-text('编辑')")).to_have_count(0)
+        expect(page.locator("[data-action=edit]")).to_have_count(0)
         page.goto(f"{live_server.url}/forms/{perf_form.pk}/edit/")
         expect(page.locator("#perf-form")).to_have_count(0)
     shot(filler, "08-approved-read-only")
@@ -182,15 +208,15 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     # 4. An admin downloads the official layout and the bulk export of the filtered queue.
     admin = new_page("admin")
     admin.goto(f"{live_server.url}/forms/{perf_form.pk}/")
-    official = downloaded_workbook(admin, "a:has-text('下载 Excel')")
+    official = downloaded_workbook(admin, "role=link[name='下载 Excel']")
     cells = sheet_texts(official.active)
     assert {"财政项目支出绩效目标表", "建筑工地扬尘专项检查", "抽查工地数", "=40个"} <= cells
 
-    admin.click("text=审核队列")
-    admin.select_option("#id_year", label="2020年度")
-    admin.select_option("#id_status", "approved")
-    admin.click("button:has-text('筛选')")
-    expect(admin.locator("tr.queue-row")).to_have_count(1)
+    admin.get_by_role("link", name="审核队列").click()
+    admin.select_option("#id_year", year_pk(2020))
+    admin.select_option("#id_status", Status.APPROVED)
+    admin.click("[data-action=filter]")
+    expect(admin.locator("tr[data-form-id]")).to_have_count(1)
     # The request only queues the export; django-tasks-db's worker builds it. The worker runs here,
     # in the test thread: the live server shares this thread's in-memory SQLite connection, so the
     # page's polls are held meanwhile and let through once the worker is done.
@@ -200,7 +226,7 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
         held.append(route)
 
     admin.route("**/progress/", hold)
-    admin.click("button:has-text('导出 Excel')")
+    admin.get_by_role("button", name="导出 Excel").click()
     expect(admin.locator("#export-status")).to_have_text("排队中")
     run_worker()
     admin.unroute("**/progress/")
@@ -239,10 +265,10 @@ def sheet_texts(sheet) -> set[str]:
 def test_keyboard_entry_and_accessibility(new_page, live_server):
     filler = new_page("filler_a")
     open_new_form(filler)
-    filler.select_option("#id_year", label="2020年度")
+    filler.select_option("#id_year", year_pk(2020))
     filler.wait_for_url(re.compile(r".*year=.*"))
     filler.fill("#id_project_name", "键盘录入测试")
-    add_button = group(filler, "产出目标", "数量").locator("button.js-add")
+    add_button = group(filler, "产出目标", "数量").locator("[data-action=add-row]")
     add_button.focus()
     filler.keyboard.press("Enter")
     focused = filler.evaluate("document.activeElement.name")
@@ -252,10 +278,10 @@ def test_keyboard_entry_and_accessibility(new_page, live_server):
     assert filler.evaluate("document.activeElement.name").endswith("-value")
     filler.keyboard.type("=30个")
     filler.keyboard.press("Tab")
-    assert filler.evaluate("document.activeElement.getAttribute('aria-label')") == "上移"
+    assert filler.evaluate("document.activeElement.dataset.action") == "move-up"
     filler.keyboard.press("Shift+Tab")
-    filler.keyboard.press("Enter")  # implicit submission from a text input: 保存草稿
-    expect(filler.locator(".alert-success")).to_contain_text("已保存草稿")
+    filler.keyboard.press("Enter")  # implicit submission from a text input: the first button, 保存草稿
+    expect(filler.locator(SUCCESS)).to_have_count(1)
     perf_form = PerformanceForm.objects.get(project_name="键盘录入测试")
     assert [(r.level3, r.value) for r in perf_form.indicators.all()] == [("检查工地数", "=30个")]
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from projects import services
-from projects.importing import import_text_file
+from projects.exchange.importing import import_text_file
 from projects.models import PerformanceForm
 
 from .conftest import shot
@@ -34,12 +34,12 @@ def test_unchanged_saves_in_the_browser_change_nothing(new_page, live_server):
     for attempt in range(3):
         if attempt:
             # A row moved down and back up: the page renumbers every row on submit.
-            row = page.locator("tr.indicator-row").first
-            row.locator("button.js-down").click()
-            page.locator("tr.indicator-row").nth(1).locator("button.js-up").click()
-        page.get_by_role("button", name="保存草稿").click()
+            row = page.locator("[data-indicator-row]").first
+            row.locator("[data-action=move-down]").click()
+            page.locator("[data-indicator-row]").nth(1).locator("[data-action=move-up]").click()
+        page.click("[data-action=save]")
         page.wait_for_load_state("load")
-        assert page.locator(".alert-success").count() == 1, page.content()[:2000]
+        assert page.locator("[data-message=success]").count() == 1, page.content()[:2000]
         assert content(perf_form) == before
     assert perf_form.version == 4
     assert before["rows"][0]["level3"] == first_row

@@ -4,6 +4,8 @@ open_page fails a test on any Content-Security-Policy violation, so every page v
 (the admin's changelists and change forms included) is proved free of inline code.
 """
 
+import re
+
 import pytest
 from django.conf import settings
 
@@ -20,8 +22,10 @@ def test_login_lockout_and_password_change_pages(open_page, live_server, demo, s
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(page, live_server.url, "filler_b", "wrong-password")
-    assert page.locator("h1").inner_text() == "登录已暂时锁定"
-    assert "之后再试" in page.locator(".alert").inner_text()
+    # The lockout page (not the login page's own error): its notice, with the time to retry at.
+    notice = page.locator("[data-lockout]")
+    assert notice.count() == 1
+    assert re.search(r"\d+月\d+日 \d{2}:\d{2}", notice.inner_text())
     shot(page, f"security-locked-{screen}")
 
     log_in(page, live_server.url, "filler_a")
@@ -32,7 +36,8 @@ def test_login_lockout_and_password_change_pages(open_page, live_server, demo, s
     page.fill("#id_new_password1", "绩效-新密码-2027")
     page.fill("#id_new_password2", "不一样的新密码")
     page.click("main button[type=submit]")
-    assert page.locator(".invalid-feedback").inner_text() == "输入的两个密码不一致。"
+    assert page.locator("#id_new_password2").get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_new_password2_error").inner_text() == "输入的两个密码不一致。"
     shot(page, f"security-password-change-{screen}")
 
 

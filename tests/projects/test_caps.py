@@ -6,13 +6,13 @@ from django.db import models
 from django.urls import reverse
 
 from projects import services
-from projects.importing import import_text
+from projects.exchange.importing import import_text
 from projects.models import LEVEL3_MAX_LENGTH, NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, PerformanceForm
 from tests.factories import complete_form
 
+from .exchange.textdumps import project_form
 from .helpers import HEADER, post_data, twenty_rows
 from .test_excel import as_upload, download, edited, find_row, fingerprint, rich_form  # noqa: F401
-from .test_import_text import project_form
 
 pytestmark = pytest.mark.django_db
 

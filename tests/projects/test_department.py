@@ -8,7 +8,7 @@ from django.urls import reverse
 from indicators.models import FormKind
 from projects import services
 from projects.accounts.models import Organization
-from projects.importing import import_text_file
+from projects.exchange.importing import import_text_file
 from projects.models import PerformanceForm, Status
 from tests.factories import UserFactory
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from indicators.models import FormKind
 from projects import excel, schema, services
+from projects.exchange.importing import form_values
+from projects.exchange.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from projects.forms import header_form_class
-from projects.importing import form_values
 from projects.lib.diff import _label, diff_snapshots
 from projects.models import Indicator, PerformanceForm
-from projects.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from tests.factories import PerformanceFormFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.importing import UnreadableFileError, import_text, read_text_file
-from projects.textimport import json_text
+from projects.exchange.importing import UnreadableFileError, import_text, read_text_file
+from projects.exchange.textimport import json_text
 
 
 class Command(BaseCommand):

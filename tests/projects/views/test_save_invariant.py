@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from indicators.models import FormKind
 from projects import services
 from projects.accounts.models import User
-from projects.importing import import_text_file
+from projects.exchange.importing import import_text_file
 from projects.lib.diff import diff_snapshots
 from projects.models import PerformanceForm
 from tests.factories import IndicatorFactory, UserFactory, complete_form

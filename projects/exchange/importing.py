@@ -11,22 +11,21 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import DecimalField
 from django.utils.translation import gettext as _
 
 from indicators.frameworks import framework_vocabulary, load_frameworks
 from indicators.models import FormKind, IndicatorFramework
 from projects.models import Indicator
 
-from . import schema, services
-from .accounts.models import Organization
-from .lib.dates import DateError, in_order, parse_date
-from .models import FiscalYear, PerformanceForm
+from .. import schema, services
+from ..accounts.models import Organization
+from ..lib.dates import DateError, in_order, parse_date
+from ..lib.money import MoneyError, parse_yuan
+from ..models import FiscalYear, PerformanceForm
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
 
 logger = logging.getLogger(__name__)
@@ -203,12 +202,14 @@ def _check_fits(parsed: ParsedForm, values: dict) -> None:
             )
 
     for name, value in values.items():
-        field = PerformanceForm._meta.get_field(name)
         if isinstance(value, str):
             check_text(PerformanceForm, name, value)
-        elif isinstance(field, DecimalField) and value is not None:
-            if Decimal(value).adjusted() >= field.max_digits - field.decimal_places:
-                raise _Skip(_("%(label)s金额过大：%(amount)s") % {"label": field.verbose_name, "amount": value})
+        elif name in schema.MONEY_FIELDS and value is not None:
+            try:
+                parse_yuan(value)  # the parser read it in 元 without the column's limit
+            except MoneyError as e:
+                label = PerformanceForm._meta.get_field(name).verbose_name
+                raise _Skip(_("%(label)s金额过大：%(amount)s") % {"label": label, "amount": value}) from e
     for name in (parsed.unit, parsed.department):
         check_text(Organization, "name", name or "", _("单位名称"))
     for number, row in enumerate(parsed.indicators, 1):
@@ -249,8 +250,9 @@ def _vocabulary_lookup():
     return vocabulary_for
 
 
-def _fiscal_year(year: int) -> FiscalYear:
-    fiscal_year = FiscalYear.objects.filter(year=year).first()
+def fiscal_year_for(year: int) -> FiscalYear:
+    """The year, created with the frameworks a new year gets when missing."""
+    fiscal_year = FiscalYear.objects.filter(year=year).select_related("project_framework").first()
     if fiscal_year is None:
         fiscal_year = FiscalYear.objects.create(
             year=year,
@@ -299,7 +301,7 @@ def _store(parsed: ParsedForm) -> FormOutcome:
     title = _title(parsed)
     try:
         imported = services.import_form(
-            year=_fiscal_year(parsed.year),
+            year=fiscal_year_for(parsed.year),
             unit=_unit(parsed),
             kind=parsed.kind,
             values=values,

@@ -5,14 +5,14 @@ a text file, so cells are separated by tabs, some rows lost their leading tabs,
 paragraph markup survived in some cells, and the department overall form puts
 every cell on a line of its own. `parse_text` turns such a text into one
 ParsedForm per table, with the indicator rows placed under the 一级/二级 names
-of the framework that applies to the form.
+of the framework that applies to the form. Names and labels are compared as
+indicators.targets.normalize folds them: width and spacing do not matter.
 """
 
 import html
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,14 +23,15 @@ import nh3
 from django.utils.translation import gettext as _
 
 from indicators.choices import FormKind
+from indicators.targets import normalize
 
-from . import schema
-from .lib.money import parse_wan, parse_yuan
+from .. import schema
+from ..lib.money import parse_wan, parse_yuan
 
 PROJECT = FormKind.PROJECT
 DEPARTMENT = FormKind.DEPARTMENT
 
-FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks.json"
+FRAMEWORKS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "frameworks.json"
 
 logger = logging.getLogger(__name__)
 
@@ -150,11 +151,6 @@ def clean_cell(text: str) -> str:
     return _BLANK_AROUND_NEWLINE.sub("\n", text).strip()
 
 
-def _key(text: str) -> str:
-    """How names and labels are compared: width and spacing do not matter."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 _SEPARATOR = re.compile(r"^[-—–=_*~·.…\s]{3,}$")
 
 
@@ -213,7 +209,7 @@ class _Chunk:
 
 def _title(line: _Line) -> tuple[str, int | None] | None:
     # Joined, because the title and its year may sit in separate cells.
-    match = _TITLE.match(_key("".join(line.filled)))
+    match = _TITLE.match(normalize("".join(line.filled)))
     if not match:
         return None
     year = match.group(1) or match.group(3)
@@ -224,7 +220,7 @@ def _title(line: _Line) -> tuple[str, int | None] | None:
 def _form_opener(line: _Line) -> str | None:
     if line.blank:
         return None
-    label = _key(line.filled[0]).split(":")[0]
+    label = normalize(line.filled[0]).split(":")[0]
     return label if label in _FORM_OPENERS else None
 
 
@@ -233,7 +229,7 @@ def _title_like_tail(lines: list[_Line]) -> list[_Line]:
     start = len(lines)
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
-        if not line.blank and not (len(line.filled) == 1 and _TITLE_LIKE.search(_key(line.filled[0]))):
+        if not line.blank and not (len(line.filled) == 1 and _TITLE_LIKE.search(normalize(line.filled[0]))):
             break
         if not line.blank:
             start = index
@@ -256,7 +252,7 @@ def _chunks(lines: list[_Line]) -> list[_Chunk]:
             continue
         if expect_year and not line.blank:
             expect_year = False
-            year = _YEAR_LINE.match(_key(line.filled[0])) if len(line.filled) == 1 else None
+            year = _YEAR_LINE.match(normalize(line.filled[0])) if len(line.filled) == 1 else None
             if year:
                 chunks[-1].year = int(year.group(1))
                 continue
@@ -282,7 +278,8 @@ PROJECT_HEADER = {
     "主管部门名称": ("主管部门名称", "主管部门"),
     **{str(f.label): f.labels for f in schema.fields(FormKind.PROJECT, schema.HEADER)},
 }
-PROJECT_BUDGET = tuple(str(f.label) for f in schema.fields(FormKind.PROJECT, schema.BUDGET))
+# {label: the unit the kind prints its amounts in when the dump does not say}
+PROJECT_BUDGET = {str(f.label): f.unit for f in schema.fields(FormKind.PROJECT, schema.BUDGET)}
 
 # The dumps split this label over two lines: 部门职能 … 职责概述.
 DUMP_SPELLINGS = {"duties": ("部门职能", "职责概述")}
@@ -294,7 +291,7 @@ DEPARTMENT_HEADER = {
         for f in schema.fields(FormKind.DEPARTMENT, schema.HEADER)
     },
 }
-DEPARTMENT_BUDGET = tuple(str(f.label) for f in schema.fields(FormKind.DEPARTMENT, schema.BUDGET))
+DEPARTMENT_BUDGET = {str(f.label): f.unit for f in schema.fields(FormKind.DEPARTMENT, schema.BUDGET)}
 
 # Group headings that carry no value of their own.
 _HEADINGS = ("年度预算申请", "按收入性质分", "按支出性质分")
@@ -319,14 +316,14 @@ class _Labels:
         self.known: dict[str, _Label] = {}
         for name, spellings in header.items():
             for spelling in spellings:
-                self.known[_key(spelling)] = _Label(name, "header")
+                self.known[normalize(spelling)] = _Label(name, "header")
         for name in budget:
-            self.known[_key(name)] = _Label(name, "budget")
+            self.known[normalize(name)] = _Label(name, "budget")
         for name in _HEADINGS:
-            self.known[_key(name)] = _Label(name, "heading")
+            self.known[normalize(name)] = _Label(name, "heading")
 
     def find(self, text: str) -> _Label | None:
-        key = _key(text).rstrip(":")
+        key = normalize(text).rstrip(":")
         unit = ""
         match = _LABEL_UNIT.match(key)
         if match:
@@ -350,13 +347,20 @@ class _Labels:
         return (label, "") if label else None
 
 
-_TABLE_HEAD = re.compile(r"^一级(?:指标|目标)$")
+def _column_headings(column: int) -> frozenset[str]:
+    """What the indicator table's heading row prints over a column, in either kind's words."""
+    headings = [str(schema.ROW_FIELDS[column].label), *(str(h[column]) for h in schema.TABLE_HEADINGS.values())]
+    return frozenset(normalize(h) for h in headings)
+
+
+_LEVEL1_HEADINGS = _column_headings(0)
+_LEVEL3_HEADINGS = _column_headings(2)
 _TABLE_TITLE = re.compile(r"^(?:\d{4}年度?)?(?:部门整体支出)?(?:年度)?绩效(?:目标|指标)$")
 
 
 def _starts_table(line: _Line) -> bool:
-    keys = [_key(c) for c in line.filled]
-    return any(_TABLE_HEAD.match(k) for k in keys) or (len(keys) == 1 and bool(_TABLE_TITLE.match(keys[0])))
+    keys = [normalize(c) for c in line.filled]
+    return any(k in _LEVEL1_HEADINGS for k in keys) or (len(keys) == 1 and bool(_TABLE_TITLE.match(keys[0])))
 
 
 @dataclass
@@ -408,7 +412,7 @@ def _read_header(lines: list[_Line], labels: _Labels, names: "_Names") -> tuple[
                     header.budget_units[current.name] = current.unit
                 cell = rest
             else:
-                unit = _UNIT_LINE.match(_key(cell))
+                unit = _UNIT_LINE.match(normalize(cell))
                 if unit:
                     header.section_unit = unit.group(1)
                     continue
@@ -421,16 +425,16 @@ _NONE_WRITTEN = re.compile(r"^(?:[-—–/－]+|无)$")
 _MONEY = re.compile(r"(.*?)(万元|万|元)?")
 
 
-def parse_money(text: str, unit: str = "元") -> int | Decimal | None:
+def parse_money(text: str, unit: str = schema.YUAN) -> int | Decimal | None:
     """An amount as printed ("1,530,000", "560.61万元") in 元; None when left empty.
 
     Raises ValueError (a MoneyError) for anything else, or for an amount finer than a 分.
     """
-    compact = _key(text)
+    compact = normalize(text)
     if not compact or _NONE_WRITTEN.match(compact):
         return None
     number, written_unit = _MONEY.fullmatch(compact).groups()
-    parse = parse_wan if (written_unit or unit) in ("万元", "万") else parse_yuan
+    parse = parse_wan if (written_unit or unit) in (schema.WAN, "万") else parse_yuan
     # Whether it fits the column is the importer's to say: it names the column (_check_fits).
     amount = parse(number, fit_column=False)
     if amount is None:  # a unit and no number
@@ -452,17 +456,17 @@ class _Names:
         self.level2: dict[str, list[tuple[str, str]]] = {}
         for level1, children in vocabulary.tree.items():
             for spelling in [level1, *vocabulary.aliases.get(level1, [])]:
-                self.level1.setdefault(_key(spelling), level1)
+                self.level1.setdefault(normalize(spelling), level1)
             for level2 in children:
                 for spelling in [level2, *vocabulary.aliases.get(level2, [])]:
-                    self.level2.setdefault(_key(spelling), []).append((level1, level2))
+                    self.level2.setdefault(normalize(spelling), []).append((level1, level2))
 
     def find_level1(self, text: str) -> str | None:
-        return self.level1.get(_key(text))
+        return self.level1.get(normalize(text))
 
     def find_level2(self, text: str, level1: str | None) -> tuple[str, str] | None:
         """(一级, 二级): under `level1` when it has this 二级, else under the 一级 that has it."""
-        candidates = self.level2.get(_key(text))
+        candidates = self.level2.get(normalize(text))
         if not candidates:
             return None
         return next((c for c in candidates if c[0] == level1), candidates[0])
@@ -500,11 +504,8 @@ def _table_rows(lines: list[_Line]) -> list[list[str]]:
     return rows
 
 
-_LEVEL3_HEAD = re.compile(r"^三级(?:指标|目标)$")
-
-
 def _is_header_row(cells: list[str]) -> bool:
-    return any(_LEVEL3_HEAD.match(_key(c)) for c in cells)
+    return any(normalize(c) in _LEVEL3_HEADINGS for c in cells)
 
 
 def _read_row(cells: list[str], names: _Names, ctx: _Context) -> dict[str, str] | None:
@@ -519,7 +520,7 @@ def _read_row(cells: list[str], names: _Names, ctx: _Context) -> dict[str, str] 
     filled = [
         (pos, text)
         for pos, text in enumerate(cells)
-        if text and not (pos < ctx.level3_col and _TABLE_TITLE.match(_key(text)))
+        if text and not (pos < ctx.level3_col and _TABLE_TITLE.match(normalize(text)))
     ]
     if not filled:
         return None
@@ -566,12 +567,12 @@ def _read_table(lines: list[_Line], names: _Names) -> list[dict[str, str]]:
     previous = None  # the row read just before, which a wrapped line may continue
     for cells in _table_rows(lines):
         if _is_header_row(cells):
-            keys = [_key(c) for c in cells]
-            ctx.level3_col = next(i for i, k in enumerate(keys) if _LEVEL3_HEAD.match(k))
+            keys = [normalize(c) for c in cells]
+            ctx.level3_col = next(i for i, k in enumerate(keys) if k in _LEVEL3_HEADINGS)
             columns_known = True
             continue
         filled = [(pos, text) for pos, text in enumerate(cells) if text]
-        if len(filled) == 1 and _TABLE_TITLE.match(_key(filled[0][1])):
+        if len(filled) == 1 and _TABLE_TITLE.match(normalize(filled[0][1])):
             continue
         if filled and not columns_known:
             columns_known = True
@@ -633,8 +634,8 @@ def _read_form(number: int, chunk: _Chunk, vocabulary_for: VocabularyLookup, yea
     for name in budget_names:
         if name not in values:
             continue
-        # The department form prints its budget in 万元, the project form in 元.
-        unit = header.budget_units.get(name) or header.section_unit or ("元" if kind == PROJECT else "万元")
+        # Unless the dump says: the unit the catalogue gives the kind (the department form's is 万元).
+        unit = header.budget_units.get(name) or header.section_unit or budget_names[name]
         try:
             budget[name] = parse_money(values[name], unit)
         except ValueError:
