@@ -302,12 +302,14 @@ def test_static_files_keep_their_caching(client, filler):
 # -- Content-Security-Policy ---------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [LOGIN, "/forms/", "/admin/", "/admin/projects/user/"])
+@pytest.mark.parametrize("path", [LOGIN, "/forms/", "/admin/", "/admin/accounts/user/"])
 def test_csp_forbids_inline_code_everywhere(client, admin_user, path):
     client.force_login(admin_user)
     if path == LOGIN:
         client.logout()
-    policy = client.get(path)["Content-Security-Policy"]
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["default-src"] == "'self'"
     assert directives["script-src"].startswith("'self'")

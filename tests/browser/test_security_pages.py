@@ -48,10 +48,10 @@ def test_admin_pages_run_under_the_csp(new_page, live_server, demo):
     pk = User.objects.get(username="filler_a").pk
     for path in [
         "/admin/",
-        "/admin/projects/user/",
-        f"/admin/projects/user/{pk}/change/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{pk}/change/",
         "/admin/projects/performanceform/",
-        "/admin/projects/organization/add/",
+        "/admin/accounts/organization/add/",
         "/admin/axes/accessattempt/",
         "/admin/axes/accesslog/",
     ]:
@@ -59,7 +59,7 @@ def test_admin_pages_run_under_the_csp(new_page, live_server, demo):
         assert response.status == 200, path
         assert "Content-Security-Policy" in response.headers or "content-security-policy" in response.headers
     # The admin's own JavaScript ran: filter_horizontal built its two-box chooser.
-    admin.goto(f"{live_server.url}/admin/projects/user/{pk}/change/")
+    admin.goto(f"{live_server.url}/admin/accounts/user/{pk}/change/")
     assert admin.locator(".selector-available").count() > 0
     shot(admin, "security-admin-user-change")
 
