@@ -18,6 +18,7 @@ from indicators.models import FormKind
 from . import services
 from .diff import diff_snapshots
 from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
+from .exchange.layout import form_page, indicator_table
 from .forms import IndicatorFormSet, NewFormMetaForm, QueueFilterForm, header_form_class
 from .models import LONG_TEXT_FIELDS, Action, FiscalYear, FormEvent, Organization, PerformanceForm, Status
 from .permissions import (
@@ -32,7 +33,6 @@ from .permissions import (
 )
 from .querysets import awaiting_statuses
 from .queue_rows import queue_rows_html
-from .tables import indicator_table
 
 FORMSET_PREFIX = "ind"
 
@@ -53,7 +53,12 @@ def _checked_table(perf_form: PerformanceForm) -> dict:
     """The official table with each row's warnings, and the summary: what both read-only pages show."""
     rows = list(perf_form.indicators.all())
     found = services.form_warnings(perf_form, rows)
-    return {"table": indicator_table(rows, _warnings_by_row(found)), "warnings": found, "summary": _summary(found)}
+    return {
+        "official": form_page(perf_form),
+        "table": indicator_table(rows, _warnings_by_row(found)),
+        "warnings": found,
+        "summary": _summary(found),
+    }
 
 
 def _initial_rows(stored: list) -> list[dict]:

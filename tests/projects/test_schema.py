@@ -9,8 +9,10 @@ from django.db import models
 from django.urls import reverse
 
 from indicators.models import FormKind, Indicator
-from projects import excel, schema, services
+from projects import schema, services
 from projects.diff import _label, diff_snapshots
+from projects.exchange import layout, reader, writer
+from projects.exchange.sheet import SheetForm
 from projects.forms import header_form_class
 from projects.importing import form_values
 from projects.models import PerformanceForm
@@ -82,9 +84,9 @@ def test_editor_and_official_table_show_every_field(client, year, unit_a, depart
 @pytest.mark.parametrize("kind", KINDS)
 def test_excel_writes_and_reads_every_field(kind):
     # The layout places them as paper does (the department budget reads across two columns).
-    assert sorted(excel.header_fields(kind) + excel.budget_fields(kind)) == sorted(schema.names(kind))
+    assert sorted(layout.header_fields(kind) + layout.budget_fields(kind)) == sorted(schema.names(kind))
     entries = schema.fields(kind)
-    sheet = excel.SheetForm(
+    sheet = SheetForm(
         kind=kind,
         year=2020,
         unit_name="甲单位",
@@ -92,7 +94,7 @@ def test_excel_writes_and_reads_every_field(kind):
         budget={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.BUDGET},
         rows=[("产出指标", "数量指标", "检查次数", "=12次")],
     )
-    back = excel.read_official(BytesIO(excel.official_xlsx(sheet)))
+    back = reader.read_official(BytesIO(writer.official_xlsx(sheet)))
     assert (back.header, back.budget) == (sheet.header, sheet.budget)
 
 
