@@ -27,9 +27,6 @@ def test_bulk_export_never_holds_a_formula(rich_form, tmp_path):
     assert values[-len(TRICKY_VALUES) :] == TRICKY_VALUES
 
 
-# -- bulk export ------------------------------------------------------------------
-
-
 @pytest.fixture
 def exported(rich_form, dept_form, tmp_path):
     path = tmp_path / "all.xlsx"
