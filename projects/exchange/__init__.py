@@ -1,1 +1,1 @@
-"""Excel in and out: the official layout described once, its writer and reader, the bulk export and its jobs."""
+"""Forms in and out of perfgoals: Excel, published text, and later the 一体化 format."""
