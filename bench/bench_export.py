@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://... python bench/bench_export.py [--year 2020] [--repeat 3]
 
 Each measurement runs in a fresh subprocess, so its peak RSS (ru_maxrss) is its
-own. "export" is `projects.excel.export_forms` over every form (what
+own. "export" is `projects.exchange.bulk.export_forms` over every form (what
 `manage.py export_xlsx` and the background job run); "plain" writes the same
 values_list rows straight with XlsxWriter constant_memory and no formats. Files
 go to a temporary directory and are removed; nothing is written to the repo.
@@ -38,31 +38,31 @@ def _forms(year):
 
 
 def measure_export(out: Path, year) -> int:
-    from projects import excel
+    from projects.exchange import bulk
 
-    return excel.export_forms(_forms(year), out)
+    return bulk.export_forms(_forms(year), out)
 
 
 def measure_plain(out: Path, year) -> int:
     import xlsxwriter
 
-    from projects import excel
+    from projects.exchange import bulk
     from projects.models import Indicator
 
     forms = _forms(year)
-    workbook = xlsxwriter.Workbook(str(out), excel.WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(str(out), bulk.WORKBOOK_OPTIONS)
     written = 0
     for name, queryset in (
-        ("项目", forms.order_by(*excel.EXPORT_ORDER).values_list(*excel.FORM_FIELDS)),
+        ("项目", forms.order_by(*bulk.EXPORT_ORDER).values_list(*bulk.FORM_FIELDS)),
         (
             "指标",
             Indicator.objects.filter(perf_form__in=forms.values("pk"))
-            .order_by(*excel.INDICATOR_ORDER)
-            .values_list(*excel.INDICATOR_FIELDS),
+            .order_by(*bulk.INDICATOR_ORDER)
+            .values_list(*bulk.INDICATOR_FIELDS),
         ),
     ):
         ws = workbook.add_worksheet(name)
-        for row_number, row in enumerate(queryset.iterator(chunk_size=excel.CHUNK_SIZE), start=1):
+        for row_number, row in enumerate(queryset.iterator(chunk_size=bulk.CHUNK_SIZE), start=1):
             for col, value in enumerate(row):
                 if isinstance(value, str):
                     ws.write_string(row_number, col, value)

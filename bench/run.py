@@ -205,14 +205,16 @@ def bench_excel_at_caps(count: int) -> dict:
 
     from django.conf import settings
 
-    from projects import excel
+    from projects.exchange.layout import budget_fields, header_fields
+    from projects.exchange.sheet import SheetForm
+    from projects.exchange.writer import official_xlsx
     from projects.models import LEVEL3_MAX_LENGTH, NARRATIVE_MAX_LENGTH, Indicator, PerformanceForm
 
     def capped(name: str, n: int, i: int = 0) -> str:
         return (f"{i}{name}建设内容，保障工程质量安全。\n" * n)[:n]
 
     header = {}
-    for name in excel.header_fields("project"):
+    for name in header_fields("project"):
         model_field = PerformanceForm._meta.get_field(name)
         if model_field.get_internal_type() in ("TextField", "CharField"):
             header[name] = capped(name, model_field.max_length or NARRATIVE_MAX_LENGTH)
@@ -223,12 +225,12 @@ def bench_excel_at_caps(count: int) -> dict:
         ("产出目标", "数量", capped("指标", LEVEL3_MAX_LENGTH, i), capped("=", value_cap, i))
         for i in range(settings.MAX_INDICATOR_ROWS)
     ]
-    sheet = excel.SheetForm(
+    sheet = SheetForm(
         kind="project",
         year=2020,
         unit_name="甲" * 200,
         header=header,
-        budget={name: Decimal("123456789.01") for name in excel.budget_fields("project")},
+        budget={name: Decimal("123456789.01") for name in budget_fields("project")},
         rows=rows,
     )
 
@@ -236,7 +238,7 @@ def bench_excel_at_caps(count: int) -> dict:
         status_code = 200
 
     def run(i):
-        excel.official_xlsx(sheet)
+        official_xlsx(sheet)
         return Done
 
     return measure([Bench("excel_at_caps", run)], count)[0]

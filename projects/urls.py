@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel_views
+from .exchange import views as excel_views
 from .views import editor, lists, review
 
 app_name = "projects"

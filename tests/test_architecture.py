@@ -1,4 +1,4 @@
-"""Two rules of the architecture, checked by reading the source rather than by running it.
+"""Three rules of the architecture, checked by reading the source rather than by running it.
 
 **Only the services write forms and their history.** Every module under projects/ and
 indicators/ (migrations aside) is parsed with `ast`; a call of a write method (`save`,
@@ -38,6 +38,12 @@ share with roles (`users["dept_reviewer"]`), which is the point of reading conte
 enums' own class bodies and migrations are skipped. In templates any quoted value inside `{% %}` / `{{ }}`, and
 a `kind=` / `status=` / `role=` in a query string, is reported; in static/js a comparison
 with one.
+
+**Only the exchange's writer, reader and bulk export touch Excel.** openpyxl and XlsxWriter
+are imported by projects/exchange/writer.py, reader.py and bulk.py (EXCEL_MODULES) and by no
+other module of the application: an `import` or `from ... import` of either (at module level
+or inside a function), or an `import_module` / `__import__` of one by name, is reported
+anywhere else.
 """
 
 import ast
@@ -63,7 +69,6 @@ GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment)
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
     "projects/services/workflow.py": "the workflow services: submit, withdraw, approve, return",
-    "projects/exports.py": "the export service (it writes export jobs, never forms)",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {
@@ -557,3 +562,96 @@ def test_architecture_indicators_depend_on_projects_only_for_its_pure_library():
 def test_architecture_import_check_resolves_relative_imports():
     found = set(_imported_modules("from ..lib.money import parse_yuan\nfrom . import demo\n", "projects/devdata/x.py"))
     assert {"projects.lib.money", "projects.lib.money.parse_yuan", "projects.devdata.demo"} <= found
+
+
+# -- only the exchange touches Excel --------------------------------------------------------------
+
+EXCEL_LIBRARIES = ("openpyxl", "xlsxwriter")
+EXCEL_MODULES = {
+    "projects/exchange/writer.py": "one form in the official layout (openpyxl)",
+    "projects/exchange/reader.py": "an upload in the official layout read back (openpyxl)",
+    "projects/exchange/bulk.py": "the bulk export (XlsxWriter)",
+}
+
+
+def excel_imports(source: str) -> list[tuple[int, str]]:
+    """(line, module) of every import of openpyxl or XlsxWriter in `source`, however it is spelled."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if node.level == 0 else []
+        elif (
+            isinstance(node, ast.Call)
+            and ast.unparse(node.func).split(".")[-1] in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            names = [str(node.args[0].value)]
+        else:
+            continue
+        found += [(node.lineno, name) for name in names if name.split(".")[0] in EXCEL_LIBRARIES]
+    return found
+
+
+def _application_modules() -> Iterator[tuple[str, str]]:
+    for package in LITERAL_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+
+
+def test_architecture_only_the_exchange_imports_excel_libraries():
+    offending = [
+        f"{path}:{line}: {name}"
+        for path, source in _application_modules()
+        if path not in EXCEL_MODULES
+        for line, name in excel_imports(source)
+    ]
+
+    assert not offending, (
+        "openpyxl and XlsxWriter stay in projects/exchange/writer.py, reader.py and bulk.py "
+        "(give them plain data, take plain data back):\n" + "\n".join(f"  {item}" for item in offending)
+    )
+
+
+def test_architecture_excel_modules_exist_and_import_their_library():
+    """The exemptions name real modules, and the check does see their imports: it is not blind."""
+    found = {
+        path: {name.split(".")[0] for _line, name in excel_imports(source)} for path, source in _application_modules()
+    }
+
+    assert found["projects/exchange/writer.py"] == {"openpyxl"}
+    assert found["projects/exchange/reader.py"] == {"openpyxl"}
+    assert found["projects/exchange/bulk.py"] == {"xlsxwriter"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import openpyxl",
+        "import xlsxwriter",
+        "import os, openpyxl.utils",
+        "from openpyxl.styles import Font",
+        "from xlsxwriter import Workbook as W",
+        "def f():\n    import openpyxl\n    return openpyxl.Workbook()",
+        "importlib.import_module('openpyxl.utils')",
+        "workbook = __import__('xlsxwriter').Workbook",
+    ],
+)
+def test_architecture_excel_import_check_reports(source):
+    assert len(excel_imports(source)) == 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import openpyxl_stub",
+        "from .openpyxl import helper",
+        "from projects.exchange import writer",
+        "library = 'openpyxl'",
+        "importlib.import_module(name)",
+    ],
+)
+def test_architecture_excel_import_check_lets_through(source):
+    assert excel_imports(source) == []

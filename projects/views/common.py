@@ -3,8 +3,8 @@
 from indicators.choices import Severity
 
 from .. import services
+from ..exchange.layout import form_page, indicator_table
 from ..models import Action, PerformanceForm, Status
-from ..tables import indicator_table
 
 
 def _warnings_by_row(found) -> dict[int, list]:
@@ -23,7 +23,12 @@ def _checked_table(perf_form: PerformanceForm) -> dict:
     """The official table with each row's warnings, and the summary: what both read-only pages show."""
     rows = list(perf_form.indicators.all())
     found = services.form_warnings(perf_form, rows)
-    return {"table": indicator_table(rows, _warnings_by_row(found)), "warnings": found, "summary": _summary(found)}
+    return {
+        "official": form_page(perf_form),
+        "table": indicator_table(rows, _warnings_by_row(found)),
+        "warnings": found,
+        "summary": _summary(found),
+    }
 
 
 def _timeline(perf_form):

@@ -9,10 +9,11 @@ from projects import services
 from projects.exchange.importing import import_text
 from projects.models import LEVEL3_MAX_LENGTH, NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, PerformanceForm
 from tests.factories import complete_form
+from tests.projects.exchange.conftest import rich_form  # noqa: F401
+from tests.projects.exchange.helpers import as_upload, download, edited, find_row, fingerprint
 
 from .exchange.textdumps import project_form
 from .helpers import HEADER, post_data, twenty_rows
-from .test_excel import as_upload, download, edited, find_row, fingerprint, rich_form  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

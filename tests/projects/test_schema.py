@@ -9,13 +9,17 @@ from django.db import models
 from django.urls import reverse
 
 from indicators.models import FormKind
-from projects import excel, schema, services
+from projects import schema, services
+from projects.exchange import layout, reader, writer
 from projects.exchange.importing import form_values
+from projects.exchange.sheet import SheetForm
 from projects.exchange.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from projects.forms import header_form_class
 from projects.lib.diff import _label, diff_snapshots
+from projects.lib.money import format_wan, format_yuan
 from projects.models import Indicator, PerformanceForm
 from tests.factories import PerformanceFormFactory, UserFactory
+from tests.projects.exchange.helpers import download, page_texts, workbook_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -82,9 +86,9 @@ def test_editor_and_official_table_show_every_field(client, year, unit_a, depart
 @pytest.mark.parametrize("kind", KINDS)
 def test_excel_writes_and_reads_every_field(kind):
     # The layout places them as paper does (the department budget reads across two columns).
-    assert sorted(excel.header_fields(kind) + excel.budget_fields(kind)) == sorted(schema.names(kind))
+    assert sorted(layout.header_fields(kind) + layout.budget_fields(kind)) == sorted(schema.names(kind))
     entries = schema.fields(kind)
-    sheet = excel.SheetForm(
+    sheet = SheetForm(
         kind=kind,
         year=2020,
         unit_name="甲单位",
@@ -92,8 +96,34 @@ def test_excel_writes_and_reads_every_field(kind):
         budget={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.BUDGET},
         rows=[("产出指标", "数量指标", "检查次数", "=12次")],
     )
-    back = excel.read_official(BytesIO(excel.official_xlsx(sheet)))
+    back = reader.read_official(BytesIO(writer.official_xlsx(sheet)))
     assert (back.header, back.budget) == (sheet.header, sheet.budget)
+
+
+def printed(entry: schema.FormField, value) -> str:
+    """A value as the form prints it, in the unit the catalogue gives its field."""
+    if entry.kind == schema.MONEY:
+        return format_wan(value) if entry.unit == schema.WAN else format_yuan(value)
+    if entry.kind == schema.BOOL:
+        return "是" if value else "否"
+    return value.isoformat() if entry.kind == schema.DATE else value
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_official_table_and_workbook_print_every_field_with_its_value(client, year, unit_a, department, kind):
+    unit = department if kind == FormKind.DEPARTMENT else unit_a
+    entries = schema.fields(kind)
+    values = {e.name: sample(e, i) for i, e in enumerate(entries)}
+    perf_form = PerformanceFormFactory(unit=unit, year=year, kind=kind, framework=year.framework_for(kind), **values)
+    client.force_login(UserFactory(username="f", organization=unit, role="filler"))
+    page = page_texts(client.get(reverse("projects:detail", args=[perf_form.pk])).content.decode())
+    book = workbook_texts(download(client, perf_form))
+    for texts in (page, book):
+        for entry in entries:
+            # The label as paper prints it (元 money with its unit), its value right after it.
+            label = entry.display_label if entry.unit == schema.YUAN else str(entry.label)
+            assert label in texts, entry.name
+            assert texts[texts.index(label) + 1] == printed(entry, values[entry.name]), entry.name
 
 
 @pytest.mark.parametrize(

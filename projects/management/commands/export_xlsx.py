@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from projects import excel
+from projects.exchange import bulk
 from projects.models import PerformanceForm
 
 
@@ -25,5 +25,5 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 self.stderr.write(f"{written} rows")
 
-        written = excel.export_forms(forms, output, progress)
+        written = bulk.export_forms(forms, output, progress)
         self.stdout.write(f"{written} rows written to {output} in {time.monotonic() - started:.1f} s")

@@ -1,6 +1,6 @@
 """Excel views: the official layout down and back up, and the bulk export.
 
-projects.excel does the Excel work; projects.exports starts, runs and cleans up export jobs.
+writer.py and reader.py do the Excel work; jobs.py starts, runs and cleans up export jobs.
 
 An upload waits for confirmation in the session (database-backed), never in this
 process: the confirm request may land on another app server.
@@ -25,11 +25,15 @@ from django.views.decorators.http import require_POST
 
 from indicators.models import FormKind
 
-from . import excel, exports, services
-from .forms import QueueFilterForm
-from .lib.diff import diff_snapshots
-from .models import ExportJob, FiscalYear, PerformanceForm
-from .permissions import can_create, can_edit, get_form_or_404
+from .. import services
+from ..forms import QueueFilterForm
+from ..lib.diff import diff_snapshots
+from ..models import ExportJob, FiscalYear, PerformanceForm
+from ..permissions import can_create, can_edit, get_form_or_404
+from . import jobs, reader
+from .layout import budget_fields, header_fields
+from .sheet import SheetForm
+from .writer import official_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_KEY = "excel_upload"
@@ -56,14 +60,14 @@ def download(request, pk):
     perf_form = get_form_or_404(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    sheet = excel.SheetForm.from_form(perf_form, perf_form.indicators.all())
-    response = HttpResponse(excel.official_xlsx(sheet), content_type=XLSX)
+    sheet = SheetForm.from_form(perf_form, perf_form.indicators.all())
+    response = HttpResponse(official_xlsx(sheet), content_type=XLSX)
     return _attachment(response, f"{perf_form.year.year}-{perf_form.unit.name}-{perf_form.title}.xlsx")
 
 
-def _read_upload(request, form: UploadForm) -> tuple[excel.SheetForm | None, list[str]]:
+def _read_upload(request, form: UploadForm) -> tuple[SheetForm | None, list[str]]:
     """The parsed file, or the reasons it was refused."""
-    limit = excel.setting("PERFGOALS_UPLOAD_MAX_BYTES")
+    limit = reader.setting("PERFGOALS_UPLOAD_MAX_BYTES")
     declared = request.META.get("CONTENT_LENGTH") or "0"
     # Refuse a huge body before Django spools it to disk as an upload.
     if declared.isdigit() and int(declared) > limit + 64 * 1024:
@@ -72,18 +76,18 @@ def _read_upload(request, form: UploadForm) -> tuple[excel.SheetForm | None, lis
         return None, [error for errors in form.errors.values() for error in errors]
     upload = form.cleaned_data["file"]
     try:
-        return excel.read_official(upload, name=upload.name), []
-    except excel.UploadError as exc:
+        return reader.read_official(upload, name=upload.name), []
+    except reader.UploadError as exc:
         return None, exc.messages
 
 
 def _upload_page(request, form: UploadForm, errors: list[str], perf_form: PerformanceForm | None):
-    max_mb = excel.setting("PERFGOALS_UPLOAD_MAX_BYTES") // (1024 * 1024)
+    max_mb = reader.setting("PERFGOALS_UPLOAD_MAX_BYTES") // (1024 * 1024)
     context = {"form": form, "errors": errors, "perf_form": perf_form, "max_mb": max_mb}
     return render(request, "projects/excel_upload.html", context)
 
 
-def _remember(request, sheet: excel.SheetForm, *, form_id: int | None, version: int | None) -> str:
+def _remember(request, sheet: SheetForm, *, form_id: int | None, version: int | None) -> str:
     """Keep the parsed upload in the session until it is confirmed; a newer upload replaces it."""
     token = secrets.token_urlsafe(16)
     request.session[PENDING_KEY] = {
@@ -107,8 +111,8 @@ def _forget(request) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
-def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None, token: str, action: str, **extra):
-    fields = excel.header_fields(sheet.kind) + excel.budget_fields(sheet.kind)
+def _preview(request, *, sheet: SheetForm, current: SheetForm | None, token: str, action: str, **extra):
+    fields = header_fields(sheet.kind) + budget_fields(sheet.kind)
     before = current.snapshot() if current else {"header": {}, "budget": {}, "rows": []}
     diff = diff_snapshots(before, sheet.snapshot())
     # Shown as the review diff shows them: 是/否, 元 with separators, a department's money in 万元.
@@ -130,7 +134,7 @@ def _preview(request, *, sheet: excel.SheetForm, current: excel.SheetForm | None
     )
 
 
-def _row_inputs(sheet: excel.SheetForm, perf_form: PerformanceForm | None = None) -> list[services.RowInput]:
+def _row_inputs(sheet: SheetForm, perf_form: PerformanceForm | None = None) -> list[services.RowInput]:
     """Rows to save, keeping the id of each existing row with the same 一级/二级/三级 (and its comments)."""
     return services.match_rows(perf_form, [services.RowInput(*row) for row in sheet.rows])
 
@@ -164,7 +168,7 @@ def upload(request, pk):
             ]
         if sheet and not errors:
             token = _remember(request, sheet, form_id=perf_form.pk, version=perf_form.version)
-            current = excel.SheetForm.from_form(perf_form, perf_form.indicators.all())
+            current = SheetForm.from_form(perf_form, perf_form.indicators.all())
             return _preview(
                 request,
                 sheet=sheet,
@@ -185,7 +189,7 @@ def upload_confirm(request, pk):
     if pending is None:
         messages.error(request, _("没有待确认的上传（可能已确认过或已被新的上传替换），请重新上传。"))
         return redirect("projects:excel_upload", pk=perf_form.pk)
-    sheet = excel.SheetForm.from_json(pending["sheet"])
+    sheet = SheetForm.from_json(pending["sheet"])
     try:
         services.save_form(
             perf_form=perf_form,
@@ -231,7 +235,7 @@ def _open_year(year: int) -> FiscalYear | None:
     return FiscalYear.objects.filter(year=year, is_open=True).first()
 
 
-def _creation_problems(user, sheet: excel.SheetForm) -> list[str]:
+def _creation_problems(user, sheet: SheetForm) -> list[str]:
     if not can_create(user, sheet.kind):
         return [_("您不能新建“%(kind)s”绩效目标表。") % {"kind": FormKind(sheet.kind).label}]
     year = _open_year(sheet.year)
@@ -247,7 +251,7 @@ def upload_new_confirm(request):
     if pending is None:
         messages.error(request, _("没有待确认的上传（可能已确认过或已被新的上传替换），请重新上传。"))
         return redirect("projects:excel_create")
-    sheet = excel.SheetForm.from_json(pending["sheet"])
+    sheet = SheetForm.from_json(pending["sheet"])
     problems = _creation_problems(request.user, sheet)
     if problems:
         _forget(request)
@@ -281,8 +285,8 @@ def export_start(request):
     # `year=` (every year) is kept: without a year the queue, and the export, mean the current one.
     filters = {name: request.GET[name] for name in QueueFilterForm.base_fields if name in request.GET}
     try:
-        job, created = exports.start_export(owner=request.user, filters=filters)
-    except exports.ExportRefused as exc:
+        job, created = jobs.start_export(owner=request.user, filters=filters)
+    except jobs.ExportRefused as exc:
         messages.error(request, str(exc))
         query = request.GET.urlencode()
         return redirect(reverse("projects:queue") + (f"?{query}" if query else ""))
@@ -293,26 +297,26 @@ def export_start(request):
 
 def _own_job(request, job_pk) -> ExportJob:
     """An export job of this user, its lost worker dealt with; anyone else's is a 404. Never loads the file."""
-    jobs = ExportJob.objects.filter(pk=job_pk, owner=request.user)
-    exports.recover_stale(jobs)
+    own = ExportJob.objects.filter(pk=job_pk, owner=request.user)
+    jobs.recover_stale(own)
     try:
-        return jobs.defer("file").get()
+        return own.defer("file").get()
     except ExportJob.DoesNotExist:
         raise Http404(_("没有找到这个导出任务。")) from None
 
 
 def _job_state(job: ExportJob) -> dict:
     done = job.status == ExportJob.Status.DONE
-    expired = done and exports.is_expired(job)
+    expired = done and jobs.is_expired(job)
     percent = 100 if done else int(100 * job.progress / job.total) if job.total else 0
     notice = ""
-    if job.attempts > 1 and job.status in exports.ACTIVE:
+    if job.attempts > 1 and job.status in jobs.ACTIVE:
         notice = _("后台任务进程中断过一次，导出已自动重新开始。")
     error = _("文件已过期删除，请重新导出。") if expired else job.error
     return {
         "status": job.status,
         # Queued or running: the page keeps polling (it never compares statuses itself).
-        "active": job.status in exports.ACTIVE,
+        "active": job.status in jobs.ACTIVE,
         "status_display": job.get_status_display(),
         "progress": job.progress,
         "total": job.total,
@@ -345,9 +349,9 @@ def export_download(request, job_pk):
     job = _own_job(request, job_pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404(_("导出尚未完成。"))
-    if exports.is_expired(job):
+    if jobs.is_expired(job):
         raise Http404(_("文件已过期删除，请重新导出。"))
-    response = StreamingHttpResponse(exports.job_file_chunks(job), content_type=XLSX)
+    response = StreamingHttpResponse(jobs.job_file_chunks(job), content_type=XLSX)
     response["Content-Length"] = str(job.file_size)
     stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
     return _attachment(response, f"绩效目标表导出-{stamp}.xlsx")

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from projects import excel, exports, services
+from projects import services
+from projects.exchange import bulk, jobs
 from projects.models import ExportJob
 from tests.factories import OrganizationFactory, UserFactory, complete_form
 from tests.tasks import run_worker
@@ -71,7 +72,7 @@ def exported_names(workbook) -> set[str]:
 def active_job(owner, **fields) -> ExportJob:
     """A job some worker is (or was) busy with, as `start_export` leaves it, without running it."""
     job = ExportJob.objects.create(owner=owner, attempts=1, **fields)
-    task_id = exports.run_export_job.enqueue(job.pk, 1).id
+    task_id = jobs.run_export_job.enqueue(job.pk, 1).id
     ExportJob.objects.filter(pk=job.pk).update(task_id=task_id)
     return ExportJob.objects.get(pk=job.pk)
 
@@ -79,7 +80,7 @@ def active_job(owner, **fields) -> ExportJob:
 def crashed_job(owner, *, silent_for: timedelta, attempts: int = 1) -> ExportJob:
     """What a worker killed mid-export leaves: its task row claimed and RUNNING, the job RUNNING, silent."""
     job = ExportJob.objects.create(owner=owner, attempts=attempts)
-    task_id = exports.run_export_job.enqueue(job.pk, attempts).id
+    task_id = jobs.run_export_job.enqueue(job.pk, attempts).id
     DBTaskResult.objects.get(id=task_id).claim("worker-that-died")
     ExportJob.objects.filter(pk=job.pk).update(
         status=Status.RUNNING, task_id=task_id, progress=2000, total=9000, updated_at=timezone.now() - silent_for
@@ -96,7 +97,7 @@ def test_export_is_queued_not_built_in_the_request(client, queue_forms, dept_rev
     job = ExportJob.objects.get()
     task = DBTaskResult.objects.get()
     assert (job.status, job.attempts, job.task_id) == (Status.PENDING, 1, str(task.id))
-    assert task.status == TaskResultStatus.READY and task.task_path == "projects.exports.run_export_job"
+    assert task.status == TaskResultStatus.READY and task.task_path == "projects.exchange.jobs.run_export_job"
     assert task.args_kwargs == {"args": [job.pk, 1], "kwargs": {}}
     assert poll(client, job)["status"] == "pending"
 
@@ -160,7 +161,7 @@ def test_export_job_failure_recorded_on_job_and_task(client, dept_reviewer, monk
     def broken(*args, **kwargs):
         raise RuntimeError("磁盘已满")
 
-    monkeypatch.setattr(excel, "export_forms", broken)
+    monkeypatch.setattr(bulk, "export_forms", broken)
     client.force_login(dept_reviewer)
     client.post(reverse("projects:excel_export"))
     run_worker()
@@ -179,13 +180,13 @@ def test_download_not_ready_is_404(client, dept_reviewer):
 
 
 def test_export_file_stored_and_served_in_pieces(client, queue_forms, dept_reviewer, monkeypatch):
-    monkeypatch.setattr(exports, "FILE_CHUNK", 1000)
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 1000)
     client.force_login(dept_reviewer)
     client.post(reverse("projects:excel_export"))
     run_worker()
     job = ExportJob.objects.defer("file").get()
     assert job.status == Status.DONE and job.file_size > 3000
-    data = b"".join(exports.job_file_chunks(job, chunk=777))
+    data = b"".join(jobs.job_file_chunks(job, chunk=777))
     assert len(data) == job.file_size
     assert data == bytes(ExportJob.objects.get(pk=job.pk).file)
     assert exported_names(openpyxl.load_workbook(BytesIO(data))) == {"甲单位的项目", "乙单位的项目"}
@@ -230,16 +231,16 @@ def test_global_limit_counts_only_queued_and_running(settings, dept_reviewer, fi
     now = timezone.now()
     ExportJob.objects.create(owner=finance_reviewer, status=Status.DONE, finished_at=now)
     ExportJob.objects.create(owner=finance_reviewer, status=Status.FAILED, finished_at=now)
-    job, created = exports.start_export(owner=dept_reviewer, filters={})
+    job, created = jobs.start_export(owner=dept_reviewer, filters={})
     assert created and job.status == Status.PENDING
-    with pytest.raises(exports.ExportRefused):
-        exports.start_export(owner=finance_reviewer, filters={})
+    with pytest.raises(jobs.ExportRefused):
+        jobs.start_export(owner=finance_reviewer, filters={})
 
 
 def test_dead_job_does_not_hold_a_slot(settings, dept_reviewer, finance_reviewer):
     settings.PERFGOALS_EXPORT_MAX_ACTIVE = 1
     dead = crashed_job(finance_reviewer, silent_for=timedelta(minutes=5), attempts=2)
-    _job, created = exports.start_export(owner=dept_reviewer, filters={})
+    _job, created = jobs.start_export(owner=dept_reviewer, filters={})
     assert created
     assert ExportJob.objects.get(pk=dead.pk).status == Status.FAILED
 
@@ -267,7 +268,7 @@ def test_job_silent_for_a_minute_is_retried_once(client, queue_forms, dept_revie
     job.refresh_from_db()
     assert job.attempts == 2 and job.task_id != lost_task
     lost = DBTaskResult.objects.get(id=lost_task)
-    assert lost.status == TaskResultStatus.FAILED and lost.exception_class_path == "projects.exports.WorkerLost"
+    assert lost.status == TaskResultStatus.FAILED and lost.exception_class_path == "projects.exchange.jobs.WorkerLost"
     assert DBTaskResult.objects.get(id=job.task_id).args_kwargs["args"] == [job.pk, 2]
 
     run_worker()
@@ -314,22 +315,22 @@ def test_job_never_picked_up_is_reported(client, settings, dept_reviewer):
 def test_superseded_attempt_writes_nothing(dept_reviewer, queue_forms):
     """A first attempt that was only slow, not dead, must not overwrite the retry that replaced it."""
     job = crashed_job(dept_reviewer, silent_for=timedelta(seconds=61))
-    exports.recover_stale()
-    assert exports.run_export_job.call(job.pk, 1) is None
+    jobs.recover_stale()
+    assert jobs.run_export_job.call(job.pk, 1) is None
     job.refresh_from_db()
     assert (job.status, job.attempts, job.progress, job.file) == (Status.PENDING, 2, 0, None)
 
 
 def test_running_job_beats_by_time_not_only_by_rows(client, queue_forms, dept_reviewer, monkeypatch):
     beats = []
-    beat = exports._beat
+    beat = jobs._beat
 
     def counting(running, **fields):
         beats.append(fields)
         beat(running, **fields)
 
-    monkeypatch.setattr(exports, "_beat", counting)
-    monkeypatch.setattr(exports, "HEARTBEAT_SECONDS", 0)
+    monkeypatch.setattr(jobs, "_beat", counting)
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0)
     client.force_login(dept_reviewer)
     client.post(reverse("projects:excel_export"))
     run_worker()
@@ -338,24 +339,13 @@ def test_running_job_beats_by_time_not_only_by_rows(client, queue_forms, dept_re
     assert progress == [*range(1, 13), 12]
 
 
-def test_write_bulk_reports_progress_by_time(tmp_path):
-    row = (2020, "", "甲", "项目", "", "", None, None, "", "", None, None, None, None, "", 0, 0)
-    forms = [row] * 3
-    calls = []
-    excel.write_bulk(tmp_path / "rows.xlsx", iter(forms), iter([]), calls.append)
-    assert calls == [3]
-    calls.clear()
-    excel.write_bulk(tmp_path / "time.xlsx", iter(forms), iter([]), calls.append, progress_seconds=0)
-    assert calls == [1, 2, 3, 3]
-
-
 # -- expiry ------------------------------------------------------------------------------
 
 
 def finished_job(owner, *, hours_ago: float, status=Status.DONE) -> ExportJob:
     finished = timezone.now() - timedelta(hours=hours_ago)
     job = ExportJob.objects.create(owner=owner, status=status, finished_at=finished, file=b"x" * 10, file_size=10)
-    task = DBTaskResult.objects.get(id=exports.run_export_job.enqueue(job.pk, 1).id)
+    task = DBTaskResult.objects.get(id=jobs.run_export_job.enqueue(job.pk, 1).id)
     task.set_successful(12)
     DBTaskResult.objects.filter(id=task.id).update(finished_at=finished)
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(task.id))

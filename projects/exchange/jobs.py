@@ -29,9 +29,10 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
-from . import excel
-from .accounts.models import User
-from .models import ExportJob, PerformanceForm
+from ..accounts.models import User
+from ..forms import QueueFilterForm
+from ..models import ExportJob, PerformanceForm
+from . import bulk
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +130,6 @@ def _enqueue(job_pk: int, *, attempt: int) -> None:
 
 def job_forms(job: ExportJob):
     """The forms the job's owner may see, filtered as the queue was when the job started."""
-    from .forms import QueueFilterForm
-
     filters = QueueFilterForm(dict(job.filters or {}), user=job.owner)
     return filters.apply(PerformanceForm.objects.visible_to(job.owner))
 
@@ -151,10 +150,10 @@ def run_export_job(job_pk: int, attempt: int) -> int | None:
     try:
         job = running.select_related("owner").defer("file").get()
         forms = job_forms(job)
-        _beat(running, total=excel.export_total(forms))
+        _beat(running, total=bulk.export_total(forms))
         with tempfile.TemporaryDirectory(prefix="perfgoals-export-") as folder:
             path = Path(folder) / "export.xlsx"
-            written = excel.export_forms(
+            written = bulk.export_forms(
                 forms, path, lambda n: _beat(running, progress=n), progress_seconds=HEARTBEAT_SECONDS
             )
             size = _store_file(running, path)

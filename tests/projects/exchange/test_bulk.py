@@ -1,0 +1,142 @@
+"""The bulk export: two sheets of plain rows, typed cells, targets as stored, never a formula."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from projects.exchange import bulk, layout
+from projects.models import PerformanceForm
+from tests.factories import complete_form
+from tests.projects.exchange.helpers import (
+    TRICKY_VALUES,
+    assert_no_formula,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_export_never_holds_a_formula(rich_form, tmp_path):
+    path = tmp_path / "all.xlsx"
+    call_command("export_xlsx", "-o", str(path))
+    data = path.read_bytes()
+    assert_no_formula(data)
+    values = [row[6] for row in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=2, values_only=True)]
+    assert values[-len(TRICKY_VALUES) :] == TRICKY_VALUES
+
+
+@pytest.fixture
+def exported(rich_form, dept_form, tmp_path):
+    path = tmp_path / "all.xlsx"
+    call_command("export_xlsx", "--year", "2020", "-o", str(path))
+    return openpyxl.load_workbook(path)
+
+
+def test_bulk_export_sheets_and_columns(exported):
+    assert exported.sheetnames == ["项目", "指标"]
+    forms, indicators = exported["项目"], exported["指标"]
+    # The catalogue's labels, money with its unit: a department's 资金总额 stands here in 元 too.
+    assert [c.value for c in forms[1]] == [
+        "年度",
+        "主管部门",
+        "申报单位",
+        "项目名称",
+        "表类型",
+        "项目类别",
+        "计划开始日期",
+        "计划完成日期",
+        "是否含有政府购买服务",
+        "绩效类型",
+        "项目总预算（元）",
+        "项目当年预算（元）",
+        "同名项目上年预算额（元）",
+        "同名项目上年预算执行数（元）",
+        "状态",
+        "错误数",
+        "警告数",
+    ]
+    assert [c.value for c in indicators[1]] == [
+        "年度",
+        "申报单位",
+        "项目名称",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标目标值",
+        "比较符",
+        "数值",
+        "上限",
+        "单位",
+    ]
+    for ws in (forms, indicators):
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
+    assert forms.max_row == 3  # two forms
+    assert indicators.max_row == 1 + 5 + len(TRICKY_VALUES) + 4
+
+
+def test_bulk_export_types(exported, rich_form, dept_form):
+    rows = {row[3] or row[4]: row for row in exported["项目"].iter_rows(min_row=2, values_only=True)}
+    project = rows[rich_form.project_name]
+    assert project[0] == 2020 and project[1] == "测试主管部门" and project[2] == "甲单位"
+    assert project[4] == "项目支出" and project[14] == "草稿"
+    assert project[6] == datetime(2020, 1, 1) and project[7] == datetime(2020, 12, 31)
+    assert project[8] == "否"
+    assert project[10] == 517500 and isinstance(project[10], int | float)
+    assert project[12] is None  # no last-year budget: empty, not 0
+    assert Decimal(repr(project[13])) == Decimal("12345678901.23")
+    department = rows["测试主管部门 部门整体支出绩效目标表"]
+    assert department[1] == "测试主管部门" and department[2] == "测试主管部门" and department[4] == "部门整体"
+    # 资金总额 is a department's whole-year budget: both 项目总预算 and 项目当年预算, exact and a number.
+    assert isinstance(department[10], int | float) and Decimal(repr(department[10])) == Decimal("5606123.45")
+    assert department[11] == department[10]
+    assert department[12] is None and department[13] is None
+    row = next(r for r in exported["项目"].iter_rows(min_row=2) if r[3].value == rich_form.project_name)
+    cells = {c.column_letter: c for c in row}
+    assert cells["K"].number_format == layout.MONEY_FORMAT and cells["G"].is_date
+
+
+def test_bulk_export_targets_from_stored_fields(exported, rich_form):
+    by_name = {row[5]: row for row in exported["指标"].iter_rows(min_row=2, values_only=True)}
+    assert by_name["抽查企业数"][6:] == ("=50家", "=", 50, None, "家")
+    assert by_name["报告合格率"][7:] == (">=", 95, None, "%")
+    assert by_name["制度健全性"][7:] == (None, None, None, None)
+
+
+def test_bulk_export_department_indicators_named(exported, dept_form, rich_form):
+    rows = list(exported["指标"].iter_rows(min_row=2, values_only=True))
+    department = [row for row in rows if row[1] == "测试主管部门"]
+    assert [row[5] for row in department] == ["执法检查工地", "人员经费", "施工质量保证率", "服务对象满意度"]
+    assert {row[2] for row in department} == {dept_form.title} == {"测试主管部门 部门整体支出绩效目标表"}
+    assert department[1][6:] == ("≤371.29万元", "<=", 371.29, None, "万元")
+    assert {row[2] for row in rows if row[1] == "甲单位"} == {rich_form.project_name}
+    assert all(len(row) == len(bulk.INDICATOR_COLUMNS) for row in rows)
+
+
+def test_bulk_export_never_reparses(rich_form, tmp_path):
+    rich_form.indicators.filter(level3="抽查企业数").update(target_op="<", target_low=7, target_unit="只")
+    path = tmp_path / "x.xlsx"
+    bulk.export_forms(PerformanceForm.objects.all(), path)
+    rows = {r[5]: r for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=2, values_only=True)}
+    assert rows["抽查企业数"][6:] == ("=50家", "<", 7, None, "只")
+
+
+def test_bulk_export_query_count_flat(unit_a, year, dept_form, tmp_path, django_assert_max_num_queries):
+    for i in range(12):
+        complete_form(unit=unit_a, year=year, project_name=f"项目{i}")
+    with django_assert_max_num_queries(3):
+        written = bulk.export_forms(PerformanceForm.objects.all(), tmp_path / "x.xlsx")
+    assert written == 12 + 12 * 5 + 1 + 4
+
+
+def test_write_bulk_reports_progress_by_time(tmp_path):
+    row = (2020, "", "甲", "项目", *[None] * (len(bulk.FORM_COLUMNS) - 4))
+    forms = [row] * 3
+    calls = []
+    bulk.write_bulk(tmp_path / "rows.xlsx", iter(forms), iter([]), calls.append)
+    assert calls == [3]
+    calls.clear()
+    bulk.write_bulk(tmp_path / "time.xlsx", iter(forms), iter([]), calls.append, progress_seconds=0)
+    assert calls == [1, 2, 3, 3]
