@@ -178,7 +178,7 @@ MAX_INDICATOR_ROWS = 200
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_INDICATOR_ROWS * 8 + 200
 
 # Background tasks (django-tasks): the database is the queue, so there is no broker to run;
-# `manage.py db_worker` runs them, one at a time per worker process (projects.exports).
+# `manage.py db_worker` runs them, one at a time per worker process (projects.services.exports).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Bulk exports queued or running at once, everyone together; past it a new one is refused.
 PERFGOALS_EXPORT_MAX_ACTIVE = int(os.environ.get("PERFGOALS_EXPORT_MAX_ACTIVE", "3"))

@@ -362,7 +362,7 @@ class RowComment(AppendOnlyModel):
 
 
 class ExportJob(models.Model):
-    """A bulk Excel export built in the background (projects.exports runs it as a task).
+    """A bulk Excel export built in the background (projects.services.exports runs it as a task).
 
     Progress, heartbeat and the finished file all live here, so any app process
     can answer the status poll and serve the download.

@@ -1,6 +1,6 @@
 """Excel views: the official layout down and back up, and the bulk export.
 
-writer.py and reader.py do the Excel work; jobs.py starts, runs and cleans up export jobs.
+writer.py and reader.py do the Excel work; projects/services/exports.py starts, runs and cleans up export jobs.
 
 An upload waits for confirmation in the session (database-backed), never in this
 process: the confirm request may land on another app server.
@@ -30,7 +30,8 @@ from ..forms import QueueFilterForm
 from ..lib.diff import diff_snapshots
 from ..models import ExportJob, FiscalYear, PerformanceForm
 from ..permissions import can_create, can_edit, get_form_or_404
-from . import jobs, reader
+from ..services import exports
+from . import reader
 from .layout import budget_fields, header_fields
 from .sheet import SheetForm
 from .writer import official_xlsx
@@ -285,8 +286,8 @@ def export_start(request):
     # `year=` (every year) is kept: without a year the queue, and the export, mean the current one.
     filters = {name: request.GET[name] for name in QueueFilterForm.base_fields if name in request.GET}
     try:
-        job, created = jobs.start_export(owner=request.user, filters=filters)
-    except jobs.ExportRefused as exc:
+        job, created = exports.start_export(owner=request.user, filters=filters)
+    except exports.ExportRefused as exc:
         messages.error(request, str(exc))
         query = request.GET.urlencode()
         return redirect(reverse("projects:queue") + (f"?{query}" if query else ""))
@@ -298,7 +299,7 @@ def export_start(request):
 def _own_job(request, job_pk) -> ExportJob:
     """An export job of this user, its lost worker dealt with; anyone else's is a 404. Never loads the file."""
     own = ExportJob.objects.filter(pk=job_pk, owner=request.user)
-    jobs.recover_stale(own)
+    exports.recover_stale(own)
     try:
         return own.defer("file").get()
     except ExportJob.DoesNotExist:
@@ -307,16 +308,16 @@ def _own_job(request, job_pk) -> ExportJob:
 
 def _job_state(job: ExportJob) -> dict:
     done = job.status == ExportJob.Status.DONE
-    expired = done and jobs.is_expired(job)
+    expired = done and exports.is_expired(job)
     percent = 100 if done else int(100 * job.progress / job.total) if job.total else 0
     notice = ""
-    if job.attempts > 1 and job.status in jobs.ACTIVE:
+    if job.attempts > 1 and job.status in exports.ACTIVE:
         notice = _("后台任务进程中断过一次，导出已自动重新开始。")
     error = _("文件已过期删除，请重新导出。") if expired else job.error
     return {
         "status": job.status,
         # Queued or running: the page keeps polling (it never compares statuses itself).
-        "active": job.status in jobs.ACTIVE,
+        "active": job.status in exports.ACTIVE,
         "status_display": job.get_status_display(),
         "progress": job.progress,
         "total": job.total,
@@ -349,9 +350,9 @@ def export_download(request, job_pk):
     job = _own_job(request, job_pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404(_("导出尚未完成。"))
-    if jobs.is_expired(job):
+    if exports.is_expired(job):
         raise Http404(_("文件已过期删除，请重新导出。"))
-    response = StreamingHttpResponse(jobs.job_file_chunks(job), content_type=XLSX)
+    response = StreamingHttpResponse(exports.job_file_chunks(job), content_type=XLSX)
     response["Content-Length"] = str(job.file_size)
     stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
     return _attachment(response, f"绩效目标表导出-{stamp}.xlsx")

@@ -6,13 +6,13 @@ clean-up also runs whenever someone starts an export, and the status poll checks
 
 from django.core.management.base import BaseCommand
 
-from projects.exchange import jobs
+from projects.services import exports
 
 
 class Command(BaseCommand):
     help = "Retry or fail exports whose worker died; delete finished exports older than PERFGOALS_EXPORT_KEEP_HOURS."
 
     def handle(self, *args, **options):
-        recovered = jobs.recover_stale()
-        purged = jobs.purge_expired()
+        recovered = exports.recover_stale()
+        purged = exports.purge_expired()
         self.stdout.write(f"{recovered} stale export(s) retried or failed, {purged} expired export(s) deleted")

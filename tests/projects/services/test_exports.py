@@ -13,8 +13,9 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from projects import services
-from projects.exchange import bulk, jobs
+from projects.exchange import bulk
 from projects.models import ExportJob
+from projects.services import exports
 from tests.factories import OrganizationFactory, UserFactory, complete_form
 from tests.tasks import run_worker
 
@@ -72,7 +73,7 @@ def exported_names(workbook) -> set[str]:
 def active_job(owner, **fields) -> ExportJob:
     """A job some worker is (or was) busy with, as `start_export` leaves it, without running it."""
     job = ExportJob.objects.create(owner=owner, attempts=1, **fields)
-    task_id = jobs.run_export_job.enqueue(job.pk, 1).id
+    task_id = exports.run_export_job.enqueue(job.pk, 1).id
     ExportJob.objects.filter(pk=job.pk).update(task_id=task_id)
     return ExportJob.objects.get(pk=job.pk)
 
@@ -80,7 +81,7 @@ def active_job(owner, **fields) -> ExportJob:
 def crashed_job(owner, *, silent_for: timedelta, attempts: int = 1) -> ExportJob:
     """What a worker killed mid-export leaves: its task row claimed and RUNNING, the job RUNNING, silent."""
     job = ExportJob.objects.create(owner=owner, attempts=attempts)
-    task_id = jobs.run_export_job.enqueue(job.pk, attempts).id
+    task_id = exports.run_export_job.enqueue(job.pk, attempts).id
     DBTaskResult.objects.get(id=task_id).claim("worker-that-died")
     ExportJob.objects.filter(pk=job.pk).update(
         status=Status.RUNNING, task_id=task_id, progress=2000, total=9000, updated_at=timezone.now() - silent_for
@@ -97,7 +98,7 @@ def test_export_is_queued_not_built_in_the_request(client, queue_forms, dept_rev
     job = ExportJob.objects.get()
     task = DBTaskResult.objects.get()
     assert (job.status, job.attempts, job.task_id) == (Status.PENDING, 1, str(task.id))
-    assert task.status == TaskResultStatus.READY and task.task_path == "projects.exchange.jobs.run_export_job"
+    assert task.status == TaskResultStatus.READY and task.task_path == "projects.services.exports.run_export_job"
     assert task.args_kwargs == {"args": [job.pk, 1], "kwargs": {}}
     assert poll(client, job)["status"] == "pending"
 
@@ -180,13 +181,13 @@ def test_download_not_ready_is_404(client, dept_reviewer):
 
 
 def test_export_file_stored_and_served_in_pieces(client, queue_forms, dept_reviewer, monkeypatch):
-    monkeypatch.setattr(jobs, "FILE_CHUNK", 1000)
+    monkeypatch.setattr(exports, "FILE_CHUNK", 1000)
     client.force_login(dept_reviewer)
     client.post(reverse("projects:excel_export"))
     run_worker()
     job = ExportJob.objects.defer("file").get()
     assert job.status == Status.DONE and job.file_size > 3000
-    data = b"".join(jobs.job_file_chunks(job, chunk=777))
+    data = b"".join(exports.job_file_chunks(job, chunk=777))
     assert len(data) == job.file_size
     assert data == bytes(ExportJob.objects.get(pk=job.pk).file)
     assert exported_names(openpyxl.load_workbook(BytesIO(data))) == {"甲单位的项目", "乙单位的项目"}
@@ -231,16 +232,16 @@ def test_global_limit_counts_only_queued_and_running(settings, dept_reviewer, fi
     now = timezone.now()
     ExportJob.objects.create(owner=finance_reviewer, status=Status.DONE, finished_at=now)
     ExportJob.objects.create(owner=finance_reviewer, status=Status.FAILED, finished_at=now)
-    job, created = jobs.start_export(owner=dept_reviewer, filters={})
+    job, created = exports.start_export(owner=dept_reviewer, filters={})
     assert created and job.status == Status.PENDING
-    with pytest.raises(jobs.ExportRefused):
-        jobs.start_export(owner=finance_reviewer, filters={})
+    with pytest.raises(exports.ExportRefused):
+        exports.start_export(owner=finance_reviewer, filters={})
 
 
 def test_dead_job_does_not_hold_a_slot(settings, dept_reviewer, finance_reviewer):
     settings.PERFGOALS_EXPORT_MAX_ACTIVE = 1
     dead = crashed_job(finance_reviewer, silent_for=timedelta(minutes=5), attempts=2)
-    _job, created = jobs.start_export(owner=dept_reviewer, filters={})
+    _job, created = exports.start_export(owner=dept_reviewer, filters={})
     assert created
     assert ExportJob.objects.get(pk=dead.pk).status == Status.FAILED
 
@@ -268,7 +269,9 @@ def test_job_silent_for_a_minute_is_retried_once(client, queue_forms, dept_revie
     job.refresh_from_db()
     assert job.attempts == 2 and job.task_id != lost_task
     lost = DBTaskResult.objects.get(id=lost_task)
-    assert lost.status == TaskResultStatus.FAILED and lost.exception_class_path == "projects.exchange.jobs.WorkerLost"
+    assert (
+        lost.status == TaskResultStatus.FAILED and lost.exception_class_path == "projects.services.exports.WorkerLost"
+    )
     assert DBTaskResult.objects.get(id=job.task_id).args_kwargs["args"] == [job.pk, 2]
 
     run_worker()
@@ -315,22 +318,22 @@ def test_job_never_picked_up_is_reported(client, settings, dept_reviewer):
 def test_superseded_attempt_writes_nothing(dept_reviewer, queue_forms):
     """A first attempt that was only slow, not dead, must not overwrite the retry that replaced it."""
     job = crashed_job(dept_reviewer, silent_for=timedelta(seconds=61))
-    jobs.recover_stale()
-    assert jobs.run_export_job.call(job.pk, 1) is None
+    exports.recover_stale()
+    assert exports.run_export_job.call(job.pk, 1) is None
     job.refresh_from_db()
     assert (job.status, job.attempts, job.progress, job.file) == (Status.PENDING, 2, 0, None)
 
 
 def test_running_job_beats_by_time_not_only_by_rows(client, queue_forms, dept_reviewer, monkeypatch):
     beats = []
-    beat = jobs._beat
+    beat = exports._beat
 
     def counting(running, **fields):
         beats.append(fields)
         beat(running, **fields)
 
-    monkeypatch.setattr(jobs, "_beat", counting)
-    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0)
+    monkeypatch.setattr(exports, "_beat", counting)
+    monkeypatch.setattr(exports, "HEARTBEAT_SECONDS", 0)
     client.force_login(dept_reviewer)
     client.post(reverse("projects:excel_export"))
     run_worker()
@@ -345,7 +348,7 @@ def test_running_job_beats_by_time_not_only_by_rows(client, queue_forms, dept_re
 def finished_job(owner, *, hours_ago: float, status=Status.DONE) -> ExportJob:
     finished = timezone.now() - timedelta(hours=hours_ago)
     job = ExportJob.objects.create(owner=owner, status=status, finished_at=finished, file=b"x" * 10, file_size=10)
-    task = DBTaskResult.objects.get(id=jobs.run_export_job.enqueue(job.pk, 1).id)
+    task = DBTaskResult.objects.get(id=exports.run_export_job.enqueue(job.pk, 1).id)
     task.set_successful(12)
     DBTaskResult.objects.filter(id=task.id).update(finished_at=finished)
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(task.id))

@@ -30,9 +30,9 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from ..accounts.models import User
+from ..exchange import bulk
 from ..forms import QueueFilterForm
 from ..models import ExportJob, PerformanceForm
-from . import bulk
 
 logger = logging.getLogger(__name__)
 
