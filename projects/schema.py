@@ -7,7 +7,7 @@ the official table, the Excel writer and reader, the text import, the diff, the 
 field labels and the bulk export. Adding a field is one entry here plus a model field and
 its migration; tests/projects/test_schema.py fails when a consumer ignores an entry.
 
-Pure data: imports nothing from the models, so the models can take their labels from it.
+Pure data and the pure money library: imports nothing from the models, so the models can take their labels from it.
 """
 
 from dataclasses import dataclass
@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from indicators.choices import FormKind
+
+from .lib.money import format_wan, format_yuan
 
 HEADER, BUDGET, ROW = "header", "budget", "row"
 TEXT, NARRATIVE, DATE, BOOL, MONEY = "text", "narrative", "date", "bool", "money"
@@ -50,6 +52,10 @@ class FormField:
     def display_label(self) -> str:
         """The label with its unit, as the editor and the diff show money: 项目总预算（元）."""
         return f"{self.label}（{self.unit}）" if self.unit else str(self.label)
+
+    def format_money(self, amount) -> str:
+        """Stored 元 as this field shows it everywhere: 元 with separators, or 万元."""
+        return format_wan(amount) if self.unit == WAN else format_yuan(amount)
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -17,7 +17,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .. import schema
-from ..lib.money import format_wan, format_yuan
 
 # -- the grid -------------------------------------------------------------------------------
 
@@ -241,7 +240,7 @@ def shown(name: str, value) -> str:
         return value.isoformat()
     entry = schema.BY_NAME.get(name)
     if entry is not None and entry.kind == schema.MONEY:
-        return format_wan(value) if entry.unit == schema.WAN else format_yuan(value)
+        return entry.format_money(value)
     return str(value)
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from .. import schema
-from .money import format_wan, format_yuan
 
 
 @dataclass
@@ -85,7 +84,7 @@ def display_value(name: str, value) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return format_wan(amount) if entry.unit == schema.WAN else format_yuan(amount)
+        return entry.format_money(amount)
     return str(value)
 
 

@@ -2,21 +2,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from projects.lib.money import format_wan, format_yuan
-
 register = template.Library()
-
-
-@register.filter
-def wan(amount):
-    """Stored 元 shown in 万元 with two decimals (more only when needed to stay exact)."""
-    return format_wan(amount)
-
-
-@register.filter
-def yuan(amount):
-    """Stored 元 with thousands separators, as printed on the form; empty stays empty."""
-    return format_yuan(amount)
 
 
 @register.filter

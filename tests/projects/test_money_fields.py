@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from projects import schema
 from projects.forms import MoneyField, WanYuanField
 from projects.lib.diff import display_value
 from projects.models import DEPARTMENT_MONEY_FIELDS
-from projects.templatetags.perfgoals import wan, yuan
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_wan_yuan_field_refuses_what_the_column_cannot_hold(typed, message):
 def test_one_amount_one_string_on_the_page_in_the_diff_and_back_through_the_field(name, amount, shown):
     amount = Decimal(amount)
     in_wan = name in DEPARTMENT_MONEY_FIELDS
-    assert (wan if in_wan else yuan)(amount) == shown
+    assert schema.get(name).format_money(amount) == shown
     assert display_value(name, str(amount)) == shown
     field = WanYuanField() if in_wan else MoneyField()
     assert field.clean(shown) == amount
