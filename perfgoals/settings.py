@@ -188,6 +188,14 @@ PERFGOALS_EXPORT_KEEP_HOURS = int(os.environ.get("PERFGOALS_EXPORT_KEEP_HOURS", 
 PERFGOALS_EXPORT_STALE_SECONDS = int(os.environ.get("PERFGOALS_EXPORT_STALE_SECONDS", "60"))
 # An export still queued after this long has no worker at all: it is reported failed.
 PERFGOALS_EXPORT_QUEUE_MINUTES = int(os.environ.get("PERFGOALS_EXPORT_QUEUE_MINUTES", "10"))
+# The bulk export reports its progress every this many rows.
+PERFGOALS_EXPORT_PROGRESS_EVERY = int(os.environ.get("PERFGOALS_EXPORT_PROGRESS_EVERY", "2000"))
+
+# Excel upload caps, checked before the file is parsed. A 5 MB zip can unpack to 72 MB of XML
+# (FIELD_NOTES); a form has at most MAX_INDICATOR_ROWS rows plus some 30 of header.
+PERFGOALS_UPLOAD_MAX_BYTES = int(os.environ.get("PERFGOALS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES", str(20 * 1024 * 1024)))
+PERFGOALS_UPLOAD_MAX_ROWS = int(os.environ.get("PERFGOALS_UPLOAD_MAX_ROWS", "2000"))
 
 # No inline code at all: scripts and styles come from static/, an inline <script> that must stay
 # carries nonce="{{ request.csp_nonce }}".

@@ -23,10 +23,6 @@ from ..models import Status, department_form_title
 from .layout import DATE_FORMAT, MONEY_FORMAT, shown
 from .sheet import clean_text
 
-# Default; a deployment may override it through a setting of the same name. The export reports
-# progress this often (and, when asked, every few seconds too).
-PERFGOALS_EXPORT_PROGRESS_EVERY = 2000
-
 TEXT, INTEGER, MONEY, NUMBER, DATE = "text", "integer", "money", "number", "date"
 
 _KINDS = {schema.DATE: DATE, schema.MONEY: MONEY}  # text, narrative and 是/否 are written as text
@@ -190,7 +186,7 @@ def write_bulk(
         NUMBER: workbook.add_format({"num_format": "General"}),
     }
     written = 0
-    every = getattr(settings, "PERFGOALS_EXPORT_PROGRESS_EVERY", PERFGOALS_EXPORT_PROGRESS_EVERY)
+    every = settings.PERFGOALS_EXPORT_PROGRESS_EVERY
     due = time.monotonic() + progress_seconds if progress_seconds is not None else math.inf
     try:
         for sheet_name, columns, rows in (

@@ -29,17 +29,6 @@ from .sheet import SheetForm, clean_text
 
 logger = logging.getLogger(__name__)
 
-# The upload caps. Defaults; a deployment may override each through a setting of the same name.
-PERFGOALS_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-# A 5 MB zip can unpack to 72 MB of XML (FIELD_NOTES); refuse before parsing.
-PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-# A form has at most MAX_INDICATOR_ROWS rows plus some 30 of header: 2,000 is absurd.
-PERFGOALS_UPLOAD_MAX_ROWS = 2000
-
-
-def setting(name: str) -> int:
-    return getattr(settings, name, globals()[name])
-
 
 class UploadError(Exception):
     """The file was refused; `messages` says why, in Chinese, each pointing at a row or cell."""
@@ -74,7 +63,7 @@ def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
     if size is None:
         upload.seek(0, 2)
         size = upload.tell()
-    limit = setting("PERFGOALS_UPLOAD_MAX_BYTES")
+    limit = settings.PERFGOALS_UPLOAD_MAX_BYTES
     if size > limit:
         raise UploadError(
             _("文件太大（%(size)s），上限为 %(limit)s。绩效目标表的 .xlsx 通常不到 1 MB。")
@@ -93,13 +82,13 @@ def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
                 raise UploadError(not_xlsx)
     except zipfile.BadZipFile:
         raise UploadError(not_xlsx) from None
-    if unpacked > setting("PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES"):
+    if unpacked > settings.PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES:
         raise UploadError(
             _("文件解压后有 %(size)s，超过上限 %(limit)s，可能不是正常的绩效目标表，已拒绝。")
-            % {"size": _megabytes(unpacked), "limit": _megabytes(setting("PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES"))}
+            % {"size": _megabytes(unpacked), "limit": _megabytes(settings.PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES)}
         )
     upload.seek(0)
-    max_rows = setting("PERFGOALS_UPLOAD_MAX_ROWS")
+    max_rows = settings.PERFGOALS_UPLOAD_MAX_ROWS
     rows: list[list[_Cell]] = []
     # A hostile or broken file can make openpyxl raise almost anything (KeyError,
     # ParseError, ValueError, ...): whatever it is, the answer is "cannot read".

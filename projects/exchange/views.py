@@ -68,7 +68,7 @@ def download(request, pk):
 
 def _read_upload(request, form: UploadForm) -> tuple[SheetForm | None, list[str]]:
     """The parsed file, or the reasons it was refused."""
-    limit = reader.setting("PERFGOALS_UPLOAD_MAX_BYTES")
+    limit = settings.PERFGOALS_UPLOAD_MAX_BYTES
     declared = request.META.get("CONTENT_LENGTH") or "0"
     # Refuse a huge body before Django spools it to disk as an upload.
     if declared.isdigit() and int(declared) > limit + 64 * 1024:
@@ -83,7 +83,7 @@ def _read_upload(request, form: UploadForm) -> tuple[SheetForm | None, list[str]
 
 
 def _upload_page(request, form: UploadForm, errors: list[str], perf_form: PerformanceForm | None):
-    max_mb = reader.setting("PERFGOALS_UPLOAD_MAX_BYTES") // (1024 * 1024)
+    max_mb = settings.PERFGOALS_UPLOAD_MAX_BYTES // (1024 * 1024)
     context = {"form": form, "errors": errors, "perf_form": perf_form, "max_mb": max_mb}
     return render(request, "projects/excel_upload.html", context)
 

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from indicators.models import FormKind
@@ -187,7 +188,7 @@ def test_upload_over_size_limit_refused(filler_client, rich_form, settings):
 
 
 def test_huge_request_refused_before_reading(filler_client, rich_form):
-    big = b"PK" + b"\0" * (reader.PERFGOALS_UPLOAD_MAX_BYTES + 100 * 1024)
+    big = b"PK" + b"\0" * (settings.PERFGOALS_UPLOAD_MAX_BYTES + 100 * 1024)
     response = filler_client.post(reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(big)})
     assert "文件太大" in response.content.decode()
 
