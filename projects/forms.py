@@ -199,13 +199,12 @@ class PlainSelect(forms.Select):
 
 
 class Options(BaseChoiceIterator):
-    """A select's options: the empty choice, then the (value, label) pairs `read()` gives, read as listed.
+    """A select's options: the empty choice, then the (value, label) pairs `read()` returns.
 
-    For a model's rows instead of Django's model choice iterator, which reads through a
-    server-side cursor on PostgreSQL (a round trip to declare, each fetch and the close) and
-    makes an instance per option. A
-    select asks for its first option alone (is it empty?) before rendering: that reads nothing,
-    and a form that is never rendered (an export's filters) reads nothing at all.
+    Read only when listed: a select asks for its first option alone (is it empty?) before it
+    renders, and an export's filters are never rendered. Instead of Django's model choice
+    iterator, which reads through a server-side cursor on PostgreSQL (a round trip each to
+    declare, fetch and close it) and makes an instance per option.
     """
 
     def __init__(self, empty_label, read):
@@ -215,6 +214,28 @@ class Options(BaseChoiceIterator):
     def __iter__(self):
         yield "", self.empty_label
         yield from self.read()
+
+
+class YearField(forms.ModelChoiceField):
+    """A fiscal year among `years`, the handful its form read once for the options, the default
+    year and the chosen one (three queries were one each)."""
+
+    years: list[FiscalYear] = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, FiscalYear):
+            value = value.pk
+        for year in self.years:
+            if str(year.pk) == str(value):
+                return year
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+def current_year(years: list[FiscalYear]) -> FiscalYear | None:
+    """FiscalYear.current() among `years`, newest first: the latest one open for filing, else the latest."""
+    return next((year for year in years if year.is_open), years[0] if years else None)
 
 
 SMALL_SELECT = {"class": "form-select form-select-sm"}
@@ -227,7 +248,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称或单位")}),
     )
-    year = forms.ModelChoiceField(
+    year = YearField(
         label=_("年度"),
         queryset=FiscalYear.objects.all(),
         required=False,
@@ -272,7 +293,8 @@ class QueueFilterForm(forms.Form):
     def __init__(self, data, *, user, **kwargs):
         """`data`: the query string; without a `year` the current year is meant (`year=` is every year)."""
         data = data.copy()
-        if "year" not in data and (current := FiscalYear.current()):
+        years = list(FiscalYear.objects.all())  # newest first, the model's ordering
+        if "year" not in data and (current := current_year(years)):
             data["year"] = str(current.pk)
         super().__init__(data, **kwargs)
         self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
@@ -282,7 +304,8 @@ class QueueFilterForm(forms.Form):
         year, department, unit = self.fields["year"], self.fields["department"], self.fields["unit"]
         unit.queryset = in_scope
         department.queryset = departments
-        year.choices = Options(year.empty_label, lambda: ((y.pk, str(y)) for y in FiscalYear.objects.all()))
+        year.years = years
+        year.choices = [("", year.empty_label), *((y.pk, str(y)) for y in years)]
         department.choices = Options(department.empty_label, lambda: departments.values_list("pk", "name"))
         chosen = data.get("unit", "")
         unit.choices = [("", unit.empty_label)] + (

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from indicators.models import FormKind
 from projects import views
-from projects.models import Status
+from projects.models import FiscalYear, PerformanceForm, Status
 from tests.factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +314,20 @@ def test_queue_for_a_filler_is_a_page_not_an_error(filler_client, perf_form, sor
     # Nothing awaits a filler: the "awaiting me" ordering was ORDER BY false, which PostgreSQL refuses.
     response = queue(filler_client, sort=sort)
     assert names(response) == [perf_form.project_name]
+
+
+@pytest.mark.parametrize("open_years", [(), (2019,), (2020,), (2019, 2021), (2019, 2020, 2021)])
+def test_queue_default_year_is_the_current_fiscal_year(client, admin_user, filterable, open_years):
+    # The filter form picks the default among the years it read for its options, not by a query
+    # of its own: it must pick what FiscalYear.current() does.
+    FiscalYearFactory(year=2019)
+    for fiscal_year in FiscalYear.objects.all():
+        fiscal_year.is_open = fiscal_year.year in open_years
+        fiscal_year.save()
+    client.force_login(admin_user)
+    response = queue(client)
+    current = FiscalYear.current()
+    assert response.context["filters"].cleaned_data["year"] == current
+    assert set(names(response)) == set(
+        PerformanceForm.objects.filter(year=current).values_list("project_name", flat=True)
+    )
