@@ -34,8 +34,11 @@ ROW_SEPARATOR = "\n  "
 
 
 def queue_page_forms(in_scope, ids: list[int]) -> list[PerformanceForm]:
-    """The forms of `ids` in that order, read through `in_scope`; one gone meanwhile is left out."""
-    forms = in_scope.only(*COLUMNS).annotate(**RELATED).in_bulk(ids)
+    """The forms of `ids` in that order, read through `in_scope`; one gone meanwhile is left out.
+
+    Whatever related rows and columns `in_scope` asks for, a row loads what it shows.
+    """
+    forms = in_scope.select_related(None).only(*COLUMNS).annotate(**RELATED).in_bulk(ids)
     return [forms[pk] for pk in ids if pk in forms]
 
 

@@ -383,6 +383,8 @@ def queue(request):
     awaiting = awaiting_statuses(user)
     in_scope = (
         PerformanceForm.objects.visible_to(user)
+        .select_related("unit__parent", "year")
+        .defer(*LONG_TEXT_FIELDS)
         .annotate(
             # Every row here is in the user's scope already, so awaiting is a matter of status.
             awaiting_me=Case(
