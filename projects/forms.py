@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from html import escape
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.forms import formsets
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -183,7 +184,7 @@ IndicatorFormSet = forms.formset_factory(
 
 
 class PlainSelect(forms.Select):
-    """A flat <select> rendered in Python.
+    """A flat <select> rendered in Python; its labels are text (names, translations), never markup.
 
     Django renders each option through a template; for the queue's unit list (hundreds of
     units) that took longer than all of the page's queries together.
@@ -191,17 +192,56 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (choice, mark_safe(" selected") if str(choice) in selected else "", label)
-                for choice, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(choice))}"{" selected" if str(choice) in selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for choice, label in self.choices
         )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 - escaped
+
+
+class Options(BaseChoiceIterator):
+    """A select's options: the empty choice, then the (value, label) pairs `read()` returns.
+
+    Read only when listed: a select asks for its first option alone (is it empty?) before it
+    renders, and an export's filters are never rendered. Instead of Django's model choice
+    iterator, which reads through a server-side cursor on PostgreSQL (a round trip each to
+    declare, fetch and close it) and makes an instance per option.
+    """
+
+    def __init__(self, empty_label, read):
+        self.empty_label = empty_label
+        self.read = read
+
+    def __iter__(self):
+        yield "", self.empty_label
+        yield from self.read()
+
+
+class YearField(forms.ModelChoiceField):
+    """A fiscal year among `years`, the handful its form read once for the options, the default
+    year and the chosen one (three queries were one each)."""
+
+    years: list[FiscalYear] = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, FiscalYear):
+            value = value.pk
+        for year in self.years:
+            if str(year.pk) == str(value):
+                return year
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+def current_year(years: list[FiscalYear]) -> FiscalYear | None:
+    """FiscalYear.current() among `years`, newest first: the latest one open for filing, else the latest."""
+    return next((year for year in years if year.is_open), years[0] if years else None)
+
+
+SMALL_SELECT = {"class": "form-select form-select-sm"}
 
 
 class QueueFilterForm(forms.Form):
@@ -211,49 +251,69 @@ class QueueFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称或单位")}),
     )
-    year = forms.ModelChoiceField(
-        label=_("年度"), queryset=FiscalYear.objects.all(), required=False, empty_label=_("全部年度")
+    year = YearField(
+        label=_("年度"),
+        queryset=FiscalYear.objects.all(),
+        required=False,
+        empty_label=_("全部年度"),
+        widget=PlainSelect(attrs=SMALL_SELECT),
     )
     department = forms.ModelChoiceField(
         label=_("主管部门"),
         queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
         required=False,
         empty_label=_("全部"),
+        widget=PlainSelect(attrs=SMALL_SELECT),
     )
     unit = forms.ModelChoiceField(
-        label=_("申报单位"), queryset=Organization.objects.none(), required=False, empty_label=_("全部")
+        label=_("申报单位"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("全部"),
+        # A province has thousands of units: the page carries only the chosen one and the
+        # browser asks for the others as the reviewer types (unit_choices).
+        widget=PlainSelect(attrs={**SMALL_SELECT, "data-typeahead": reverse_lazy("projects:units")}),
     )
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + Status.choices, required=False)
-    kind = forms.ChoiceField(label=_("表类型"), choices=[("", _("全部"))] + FormKind.choices, required=False)
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[("", _("全部"))] + Status.choices,
+        required=False,
+        widget=PlainSelect(attrs=SMALL_SELECT),
+    )
+    kind = forms.ChoiceField(
+        label=_("表类型"),
+        choices=[("", _("全部"))] + FormKind.choices,
+        required=False,
+        widget=PlainSelect(attrs=SMALL_SELECT),
+    )
     flags = forms.ChoiceField(
         label=_("检查结果"),
         choices=[("", _("全部")), ("errors", _("有错误")), ("warnings", _("有警告")), ("clean", _("无错误无警告"))],
         required=False,
+        widget=PlainSelect(attrs=SMALL_SELECT),
     )
 
     def __init__(self, data, *, user, **kwargs):
         """`data`: the query string; without a `year` the current year is meant (`year=` is every year)."""
         data = data.copy()
-        if "year" not in data and (current := FiscalYear.current()):
+        years = list(FiscalYear.objects.all())  # newest first, the model's ordering
+        if "year" not in data and (current := current_year(years)):
             data["year"] = str(current.pk)
         super().__init__(data, **kwargs)
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
         # From the organization tree, not the forms: a scan of every form in scope cost more than the page.
         in_scope = Organization.objects.in_scope_of(user)
-        self.fields["unit"].queryset = in_scope
-        self.fields["department"].queryset = in_scope.filter(kind=Organization.Kind.DEPARTMENT)
-        for name, field in self.fields.items():
-            if name == "unit":
-                # A province has thousands of units: the page carries only the chosen one and
-                # the browser asks for the others as the reviewer types (unit_choices).
-                chosen = in_scope.filter(pk=data["unit"]) if str(data.get("unit", "")).isdigit() else []
-                field.widget = PlainSelect(
-                    attrs={"class": "form-select form-select-sm", "data-typeahead": reverse_lazy("projects:units")},
-                    choices=[("", _("全部"))] + [(unit.pk, unit.name) for unit in chosen],
-                )
-            elif name != "q":
-                field.widget = PlainSelect(attrs={"class": "form-select form-select-sm"}, choices=field.choices)
-            else:
-                field.widget.attrs["class"] = "form-control form-control-sm"
+        departments = in_scope.filter(kind=Organization.Kind.DEPARTMENT)
+        year, department, unit = self.fields["year"], self.fields["department"], self.fields["unit"]
+        unit.queryset = in_scope
+        department.queryset = departments
+        year.years = years
+        year.choices = [("", year.empty_label), *((y.pk, str(y)) for y in years)]
+        department.choices = Options(department.empty_label, lambda: departments.values_list("pk", "name"))
+        chosen = data.get("unit", "")
+        unit.choices = [("", unit.empty_label)] + (
+            list(in_scope.filter(pk=chosen).values_list("pk", "name")) if str(chosen).isdigit() else []
+        )
 
     def effective_query(self) -> str:
         """The filters as a query string, the default year spelled out (links and the export agree)."""

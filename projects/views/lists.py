@@ -21,7 +21,7 @@ from ..permissions import (
     is_reviewer,
 )
 from ..querysets import awaiting_statuses
-from .queue_rows import queue_rows_html
+from .queue_rows import queue_page_forms, queue_rows_html
 
 LIST_PAGE_SIZE = 50
 ALL_YEARS = "all"
@@ -133,8 +133,7 @@ def queue(request):
     # The rows are fetched through the scope but not the filters: a form approved or saved
     # between the two queries is still shown as it is now, not lost (nor a KeyError).
     page = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = in_scope.in_bulk(list(page))
-    page.object_list = [rows[pk] for pk in page if pk in rows]
+    page.object_list = queue_page_forms(in_scope, list(page))
     # The column headers set their own sort: their links carry the filters only.
     filter_query = filters.effective_query()
     return render(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import FormKind
-from projects.models import Status
+from projects.models import FiscalYear, PerformanceForm, Status
 from projects.views import lists as views
 from tests.factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory
 
@@ -314,3 +314,61 @@ def test_queue_for_a_filler_is_a_page_not_an_error(filler_client, perf_form, sor
     # Nothing awaits a filler: the "awaiting me" ordering was ORDER BY false, which PostgreSQL refuses.
     response = queue(filler_client, sort=sort)
     assert names(response) == [perf_form.project_name]
+
+
+@pytest.mark.parametrize("open_years", [(), (2019,), (2020,), (2019, 2021), (2019, 2020, 2021)])
+def test_queue_default_year_is_the_current_fiscal_year(client, admin_user, filterable, open_years):
+    # The filter form picks the default among the years it read for its options, not by a query
+    # of its own: it must pick what FiscalYear.current() does.
+    FiscalYearFactory(year=2019)
+    for fiscal_year in FiscalYear.objects.all():
+        fiscal_year.is_open = fiscal_year.year in open_years
+        fiscal_year.save()
+    client.force_login(admin_user)
+    response = queue(client)
+    current = FiscalYear.current()
+    assert response.context["filters"].cleaned_data["year"] == current
+    assert set(names(response)) == set(
+        PerformanceForm.objects.filter(year=current).values_list("project_name", flat=True)
+    )
+
+
+def test_queue_rows_show_what_each_form_says(client, dept_reviewer, sortable, department, unit_b, year):
+    """Each cell of a unit's form and of a department's own form (its title and budget are its own)."""
+    PerformanceFormFactory(unit=unit_b, year=year, project_name="", status=Status.DEPT_APPROVED)
+    client.force_login(dept_reviewer)
+    page = queue(client, sort="submitted").content.decode()
+    rows = {}
+    for row in re.findall(r'<tr class="queue-row"[^>]*>(.*?)</tr>', page):
+        cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        rows[cells[4]] = cells
+    project = PerformanceForm.objects.get(project_name="A")
+    department_form = PerformanceForm.objects.get(project_name="D")
+    untitled = PerformanceForm.objects.get(project_name="")
+    assert rows["A"] == [
+        "待我审核",
+        "2020",
+        department.name,
+        "甲单位",
+        "A",
+        FormKind(project.kind).label,
+        Status(project.status).label,
+        "2020-03-01 09:00",
+        "100.00",
+        "0 / 2",
+    ]
+    assert rows[department_form.title] == [
+        "待我审核",
+        "2020",
+        department.name,
+        department.name,
+        f"{department.name} 部门整体支出绩效目标表",
+        FormKind(department_form.kind).label,
+        Status.SUBMITTED.label,
+        "2020-03-04 09:00",
+        "300.00",
+        "0 / 0",
+    ]
+    assert rows[untitled.title][0] == "" and rows[untitled.title][4] == "（未命名项目）"
+    assert rows[untitled.title][7:9] == ["", ""]
+    assert f'href="/forms/{project.pk}/review/"' in page
