@@ -198,7 +198,7 @@ def bench_screens(fixtures, count: int, only: set[str] | None) -> list[dict]:
 def save_request(saver, perf_form, year) -> Callable:
     """save(i): the editor's post of `perf_form` with its first value changed to a number of i."""
     from bench import fixtures as bench_fixtures_module
-    from tests.projects.helpers import post_data
+    from projects.devdata.editor_post import post_data
 
     url = f"/forms/{perf_form.pk}/edit/"
     header = {

@@ -1,5 +1,7 @@
 """Build editor POST data the way the browser sends it."""
 
+from projects.devdata import editor_post
+
 HEADER = {
     "project_name": "安全质量监督查处",
     "category": "其他一次性项目",
@@ -20,25 +22,10 @@ HEADER = {
 }
 
 
-def post_data(rows, *, header=None, version=None, initial_forms=0, year=None):
-    """rows: dicts with level1, level2, level3, value and optionally id, DELETE, position."""
-    data = dict(HEADER if header is None else header)
-    if version is not None:
-        data["version"] = str(version)
-    if year is not None:
-        data["year"] = str(year)
-    data["ind-TOTAL_FORMS"] = str(len(rows))
-    data["ind-INITIAL_FORMS"] = str(initial_forms)
-    data["ind-MIN_NUM_FORMS"] = "0"
-    data["ind-MAX_NUM_FORMS"] = "1000"
-    for i, row in enumerate(rows):
-        data[f"ind-{i}-position"] = str(row.get("position", i))
-        for key in ("id", "level1", "level2", "level3", "value"):
-            if row.get(key) is not None:
-                data[f"ind-{i}-{key}"] = str(row[key])
-        if row.get("DELETE"):
-            data[f"ind-{i}-DELETE"] = "on"
-    return data
+def post_data(rows, *, header=None, **options):
+    """The editor's post of `rows` (dicts with level1, level2, level3, value, optionally id, DELETE,
+    position), with HEADER unless another header is given."""
+    return editor_post.post_data(rows, header=HEADER if header is None else header, **options)
 
 
 SHANGHAI_PAIRS = [
