@@ -14,17 +14,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import schema
 from ..forms import IndicatorRowForm
 
 CAPS = {name: IndicatorRowForm.base_fields[name].max_length for name in ("level3", "value")}
-FIELDS = ("id", "level1", "level2", "level3", "value", "position")
+FIELDS = ("id", *(entry.name for entry in schema.ROW_FIELDS), "position")
 
 # The row fields the editor keeps hidden: their errors come from a damaged or tampered
 # page, and must still be shown on the row, or the page says "fix the red" with nothing red.
 HIDDEN_ROW_FIELDS = {
     "id": gettext_lazy("行编号"),
-    "level1": gettext_lazy("一级指标"),
-    "level2": gettext_lazy("二级指标"),
+    "level1": schema.get("level1").label,
+    "level2": schema.get("level2").label,
     "position": gettext_lazy("排列顺序"),
 }
 
@@ -127,12 +128,12 @@ def row_html(row: EditorRow) -> SafeString:
         f'<tr class="{classes}" id="row-{v["position"]}" data-indicator-row>'
         f'<td colspan="2" class="row-spacer">{hidden}<span class="d-none">'
         f'<input type="checkbox" name="{p}-DELETE" id="id_{p}-DELETE"{" checked" if row.deleted else ""}></span></td>'
-        f'<td><label class="visually-hidden" for="id_{p}-level3">{escape(_("三级指标"))}</label>'
+        f'<td><label class="visually-hidden" for="id_{p}-level3">{escape(str(schema.get("level3").label))}</label>'
         f'<textarea name="{p}-level3" cols="40" rows="1" class="form-control form-control-sm level3" '
         f'maxlength="{CAPS["level3"]}" id="id_{p}-level3"{invalid["level3"]}>\n{v["level3"]}</textarea>'
         f"{_divs('invalid-feedback d-block', row.errors.get('level3', []))}"
         f"{_divs('invalid-feedback d-block row-error', row.row_errors)}{comment}{warnings}</td>"
-        f'<td><label class="visually-hidden" for="id_{p}-value">{escape(_("指标目标值"))}</label>'
+        f'<td><label class="visually-hidden" for="id_{p}-value">{escape(str(schema.get("value").label))}</label>'
         f'<input type="text" name="{p}-value" value="{v["value"]}" class="form-control form-control-sm value" '
         f'maxlength="{CAPS["value"]}" id="id_{p}-value"{invalid["value"]}>'
         f"{_divs('invalid-feedback d-block', row.errors.get('value', []))}</td>"
