@@ -68,7 +68,8 @@ class MoneyField(forms.Field):
         return parse_yuan(value)
 
     def format_amount(self, yuan: Decimal) -> str:
-        return format_yuan(yuan, separators=False)
+        # With separators, as typed: 1,530,000 comes back as 1,530,000.00, not 1530000.00.
+        return format_yuan(yuan)
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -359,7 +360,32 @@ class WanYuanField(MoneyField):
         return parse_wan(value)
 
     def format_amount(self, yuan: Decimal) -> str:
-        return format_wan(yuan)
+        return format_wan(yuan, separators=True)
+
+
+class ListedChoiceField(forms.ChoiceField):
+    """A text field chosen from a settings list; the value the form holds already stays a choice.
+
+    Forms typed before the list existed, or imported, keep their text: saving them unchanged
+    must not blank it, nor force a new choice.
+    """
+
+    def __init__(self, *, setting: str, **kwargs):
+        # Read when a form is made, so that a changed setting (or a test's override) applies.
+        super().__init__(choices=lambda: _listed(setting), required=False, **kwargs)
+
+    def keep(self, current: str) -> None:
+        """Offer `current` (the stored value) too when the list does not have it."""
+        if current and current not in dict(self.choices):
+            self.choices = [*self.choices, (current, current)]
+
+
+def _listed(setting: str) -> list[tuple[str, str]]:
+    return [("", _("请选择")), *((value, value) for value in getattr(settings, setting))]
+
+
+# Header texts chosen from a list: {field name: the setting that lists the choices}.
+LISTED_FIELDS = {"category": "PERFGOALS_PROJECT_CATEGORIES", "performance_type": "PERFGOALS_PERFORMANCE_TYPES"}
 
 
 class HeaderForm(forms.ModelForm):
@@ -367,6 +393,9 @@ class HeaderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in LISTED_FIELDS:
+            if name in self.fields:
+                self.fields[name].keep(getattr(self.instance, name, "") or "")
         if "project_name" in self.fields:
             self.fields["project_name"].required = True
             self.fields["project_name"].error_messages["required"] = _("请填写项目名称。")
@@ -400,6 +429,8 @@ def _form_field(entry: schema.FormField) -> forms.Field | None:
         return field_class(label=entry.display_label, help_text=HELP_TEXTS.get(entry.name, ""))
     if entry.kind == schema.BOOL:
         return YesNoField(label=entry.label)
+    if entry.name in LISTED_FIELDS:
+        return ListedChoiceField(label=entry.label, setting=LISTED_FIELDS[entry.name])
     return None
 
 

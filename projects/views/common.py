@@ -15,6 +15,15 @@ def _warnings_by_row(found) -> dict[int, list]:
     return by_row
 
 
+def _warnings_by_field(found) -> dict[str, list]:
+    """The header and budget warnings by field name: the editor shows each under its field."""
+    by_field: dict[str, list] = {}
+    for warning in found:
+        if warning.row is None and warning.field:
+            by_field.setdefault(warning.field, []).append(warning)
+    return by_field
+
+
 def _summary(found) -> dict[str, int]:
     return {severity: sum(1 for w in found if w.severity == severity) for severity in Severity}
 

@@ -16,7 +16,7 @@ from ..permissions import (
     can_create,
     get_form_or_404,
 )
-from .common import _open_return, _summary, _timeline, _warnings_by_row
+from .common import _open_return, _summary, _timeline, _warnings_by_field, _warnings_by_row
 from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 
 FORMSET_PREFIX = "ind"
@@ -104,6 +104,9 @@ def _editor_context(perf_form, framework, header_form, formset, *, stored: list 
         "framework": framework,
         "warnings": found,
         "summary": _summary(found),
+        "field_warnings": _warnings_by_field(found),
+        # The editor is the filler's page: the hint about saving with errors is for them.
+        "show_filler_hint": perf_form.is_editable,
         **extra,
     }
 

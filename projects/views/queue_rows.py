@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .. import schema
 from ..accounts.models import Organization
-from ..lib.money import format_yuan
 from ..models import PerformanceForm, department_form_title
 
 # The form's own columns a row shows, so that loading a page does not convert the budget, date
@@ -44,6 +44,21 @@ def queue_page_forms(in_scope, ids: list[int]) -> list[PerformanceForm]:
     """
     forms = in_scope.select_related(None).only(*COLUMNS).annotate(**RELATED).in_bulk(ids)
     return [forms[pk] for pk in ids if pk in forms]
+
+
+# The budget a row shows, in the unit its form kind is typed and printed in (万元 for a
+# department's form): the field the queue's `budget` annotation reads first for that kind.
+BUDGET_FIELDS = {
+    schema.PROJECT: schema.get("current_budget"),
+    schema.DEPARTMENT: schema.get("fund_total"),
+}
+
+
+def _budget_cell(perf_form) -> str:
+    if perf_form.budget is None:
+        return ""
+    entry = BUDGET_FIELDS.get(perf_form.kind, BUDGET_FIELDS[schema.PROJECT])
+    return f'{escape(entry.format_money(perf_form.budget))} <small class="text-muted">{escape(entry.unit)}</small>'
 
 
 def queue_rows_html(perf_forms) -> SafeString:
@@ -82,7 +97,7 @@ def _row(perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zon
         f"<td>{kinds.get(perf_form.kind) or escape(perf_form.kind)}</td>"
         f'<td><span class="badge status-{escape(status)}">{statuses.get(status) or escape(status)}</span></td>'
         f"<td>{submitted}</td>"
-        f'<td class="text-end">{escape(format_yuan(perf_form.budget))}</td>'
+        f'<td class="text-end text-nowrap">{_budget_cell(perf_form)}</td>'
         f'<td class="text-end"><span class="{errors_class}">{perf_form.error_count}</span>'
         f" / {perf_form.warning_count}</td></tr>"
     )
