@@ -98,14 +98,22 @@ class DateInput(forms.DateInput):
 
 
 class NewFormMetaForm(forms.Form):
+    """The year a new form is filed for, among `years` (the open ones it may still be created in)."""
+
     year = forms.ModelChoiceField(
         label=_("年度"),
         queryset=FiscalYear.objects.filter(is_open=True),
         empty_label=None,
         error_messages={"invalid_choice": _("该年度不存在或已停止填报。"), "required": _("请选择年度。")},
-        help_text=_("换年度会按该年度的指标体系重新显示本页（尚未填写的内容不会保留）。"),
-        widget=forms.Select(attrs={"data-reload-on-change": "1"}),
+        help_text=_("换年度会按该年度的指标体系重新显示本页，已填写的内容保留（尚未保存）。"),
+        # static/js/new_form.js posts the page back for the chosen year, keeping what was typed.
+        widget=forms.Select(attrs={"data-switch-year": "1"}),
     )
+
+    def __init__(self, *args, years=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if years is not None:
+            self.fields["year"].queryset = years
 
 
 class IndicatorRowForm(forms.Form):
