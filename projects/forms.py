@@ -327,7 +327,7 @@ class QueueFilterForm(forms.Form):
         label=_("搜索"),
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称或单位")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称、项目代码或单位")}),
     )
     year = YearField(
         label=_("年度"),
@@ -403,7 +403,9 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             units = Organization.objects.filter(name__icontains=data["q"]).values("pk")
-            queryset = queryset.filter(Q(project_name__icontains=data["q"]) | Q(unit__in=units))
+            queryset = queryset.filter(
+                Q(project_name__icontains=data["q"]) | Q(project_code__icontains=data["q"]) | Q(unit__in=units)
+            )
         if data.get("year"):
             queryset = queryset.filter(year=data["year"])
         if data.get("department"):
