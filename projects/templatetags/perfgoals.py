@@ -10,6 +10,8 @@ register = template.Library()
 
 # Shown open: what the user must or should look at. Any other severity (hints) starts collapsed.
 OPEN_SEVERITIES = (Severity.ERROR, Severity.WARNING)
+# Bootstrap's text colours: an error reads red, a warning amber, a hint grey.
+SEVERITY_TEXT = {Severity.ERROR: "text-danger", Severity.WARNING: "text-warning-emphasis"}
 
 
 @register.filter
@@ -40,8 +42,11 @@ def field(bound, warnings_by_field=None):
     found = (warnings_by_field or {}).get(bound.name, [])
     warnings = format_html_join(
         "",
-        '<div class="field-warning small sev-{}" data-code="{}">{} {}</div>',
-        ((w.severity, w.code, Severity(w.severity).label, w.message) for w in found),
+        '<div class="field-warning small sev-{} {}" data-code="{}">{}：{}</div>',
+        (
+            (w.severity, SEVERITY_TEXT.get(w.severity, "text-secondary"), w.code, Severity(w.severity).label, w.message)
+            for w in found
+        ),
     )
     help_text = format_html('<div class="form-text">{}</div>', bound.help_text) if bound.help_text else ""
     return format_html('<div class="mb-3">{}{}{}{}{}</div>', label, control, errors, warnings, help_text)
@@ -60,6 +65,12 @@ def warning_groups(found) -> list[dict]:
         for severity in Severity
         if (items := [w for w in found if w.severity == severity])
     ]
+
+
+@register.filter
+def severity_text(severity: str) -> str:
+    """The text colour class of a severity."""
+    return SEVERITY_TEXT.get(severity, "text-secondary")
 
 
 @register.filter
