@@ -52,7 +52,9 @@ class MoneyField(forms.Field):
         kwargs.setdefault("required", False)
         # No number input: the browser would reject the thousands separators users paste.
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off"})
+            "widget",
+            # data-money: static/js/money.js adds the thousands separators as one types.
+            forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off", "data-money": ""}),
         )
         super().__init__(**kwargs)
 

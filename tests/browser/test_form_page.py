@@ -156,3 +156,18 @@ def test_changed_screens_at_desktop_and_phone_width(open_page, live_server, widt
     # The queue's wide table scrolls inside its wrapper; the page itself never scrolls sideways.
     assert reviewer.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     expect(reviewer.locator("[data-project-code]").first).to_be_visible()
+
+
+def test_money_gets_its_separators_as_typed(new_page, live_server):
+    perf_form = draft_with_errors_and_warnings()
+    page = new_page("filler_a")
+    page.goto(f"{live_server.url}/forms/{perf_form.pk}/edit/")
+    expect(page.locator("#id_total_budget")).to_have_value("5,000,000.00")
+
+    page.fill("#id_total_budget", "1530000.5")
+    page.press("#id_total_budget", "Tab")
+    page.fill("#id_prev_budget", "约五十万")
+    page.press("#id_prev_budget", "Tab")
+
+    expect(page.locator("#id_total_budget")).to_have_value("1,530,000.5")
+    expect(page.locator("#id_prev_budget")).to_have_value("约五十万")
