@@ -148,6 +148,34 @@ def test_department_money_in_wan_with_separators(client, department, year):
     assert 'value="12,345.6789"' in page
 
 
+def test_yuan_typed_into_a_wan_field_is_flagged_beside_the_amount(client, department, year):
+    department_filler(client, department)
+    perf_form = department_form(department, year)
+    data = post_data([], header={"fund_total": "5,606,100", "duties": "职责", "overall_goal": "目标"}, version=1)
+    assert client.post(edit_url(perf_form), data).status_code == 302
+
+    page = client.get(edit_url(perf_form)).content.decode()
+
+    total = field_block(page, "fund_total")
+    assert 'data-code="money_looks_like_yuan"' in total and "可能是按元填写的" in total
+    assert 'value="5,606,100.00"' in total
+    assert 'data-code="money_looks_like_yuan"' not in field_block(page, "fund_general")
+
+
+def test_unsigned_values_are_hints_collapsed_under_the_warnings(filler_client, perf_form):
+    row = dict(ROW, value="30个")
+    assert filler_client.post(edit_url(perf_form), post_data([row], header=HEADER, version=1)).status_code == 302
+
+    summary = summary_of(filler_client.get(edit_url(perf_form)).content.decode())
+
+    hints = re.search(r'<details class="warning-group" data-severity-group="hint">.*?</details>', summary, re.S)
+    assert hints and 'data-code="op_missing"' in hints.group(0)
+    assert 'data-count="hint"' in summary
+    # The stored count the lists show leaves hints out, as the summary's warning badge does.
+    perf_form.refresh_from_db()
+    assert perf_form.warning_count == summary.count('<li class="sev-warning')
+
+
 def test_queue_shows_each_budget_in_its_forms_unit(client, dept_reviewer, department, unit_a, year):
     common = {"year": year, "status": Status.SUBMITTED, "submitted_at": "2020-03-01T00:00Z"}
     PerformanceFormFactory(unit=unit_a, current_budget=Decimal("1530000"), **common)
