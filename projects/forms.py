@@ -54,7 +54,9 @@ class MoneyField(forms.Field):
         kwargs.setdefault(
             "widget",
             # data-money: static/js/money.js adds the thousands separators as one types.
-            forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off", "data-money": ""}),
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off", "data-money": ""}
+            ),
         )
         super().__init__(**kwargs)
 

@@ -172,7 +172,13 @@ def create_form(request):
     else:
         header_form = header_form_class(kind)(posted, instance=perf_form)
         formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
-    if request.method == "POST" and not switching and meta_form.is_valid() and header_form.is_valid() and formset.is_valid():
+    if (
+        request.method == "POST"
+        and not switching
+        and meta_form.is_valid()
+        and header_form.is_valid()
+        and formset.is_valid()
+    ):
         try:
             created = services.create_form(
                 by=request.user, year=year, kind=kind, values=header_form.cleaned_data, rows=_row_inputs(formset)

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from indicators.choices import FormKind
 from projects.accounts.models import Organization, User
 from projects.models import FiscalYear, PerformanceForm, Status
 from tests.factories import IndicatorFactory, PerformanceFormFactory
@@ -33,8 +34,12 @@ def draft_with_errors_and_warnings(name: str = "扬尘专项检查", code: str =
         prev_budget=1_000_000,
         prev_executed=1_000_000,
     )
-    IndicatorFactory(perf_form=perf_form, level1="产出目标", level2="数量", level3="抽查工地数", value="30个", position=0)
-    IndicatorFactory(perf_form=perf_form, level1="效果目标", level2="满意度", level3="群众满意度", value="90%", position=1)
+    IndicatorFactory(
+        perf_form=perf_form, level1="产出目标", level2="数量", level3="抽查工地数", value="30个", position=0
+    )
+    IndicatorFactory(
+        perf_form=perf_form, level1="效果目标", level2="满意度", level3="群众满意度", value="90%", position=1
+    )
     return perf_form
 
 
@@ -124,7 +129,7 @@ def test_changed_screens_at_desktop_and_phone_width(open_page, live_server, widt
     PerformanceFormFactory(
         unit=department,
         year=perf_form.year,
-        kind="department",
+        kind=FormKind.DEPARTMENT,
         framework=perf_form.year.department_framework,
         project_name="",
         fund_total=5_606_100,

@@ -39,7 +39,11 @@ def summary_of(page: str) -> str:
 
 def field_block(page: str, name: str) -> str:
     """The editor's column of one header field, up to the next one."""
-    match = re.search(rf'<div (?:class="[^"]*" )?id="field-{name}">(.*?)(?=<div (?:class="[^"]*" )?id="field-|</fieldset>)', page, re.S)
+    match = re.search(
+        rf'<div (?:class="[^"]*" )?id="field-{name}">(.*?)(?=<div (?:class="[^"]*" )?id="field-|</fieldset>)',
+        page,
+        re.S,
+    )
     assert match, name
     return match.group(1)
 
@@ -97,7 +101,9 @@ def test_no_red_zero_errors_badge(filler_client, perf_form, monkeypatch):
 def test_filler_hint_on_the_editor_only(client, filler, dept_reviewer, unit_a, year, mixed_warnings):
     hint = "错误不影响保存草稿，但提交前须改正"
     draft = PerformanceFormFactory(unit=unit_a, year=year)
-    submitted = PerformanceFormFactory(unit=unit_a, year=year, status=Status.SUBMITTED, submitted_at="2020-03-01T00:00Z")
+    submitted = PerformanceFormFactory(
+        unit=unit_a, year=year, status=Status.SUBMITTED, submitted_at="2020-03-01T00:00Z"
+    )
     approved = PerformanceFormFactory(unit=unit_a, year=year, status=Status.APPROVED)
 
     client.force_login(filler)
@@ -332,7 +338,11 @@ def test_department_form_of_a_filed_year_opens_the_existing_one(client, departme
 
 def test_project_code_shown_in_the_lists_and_on_the_form(client, filler, dept_reviewer, unit_a, year):
     perf_form = PerformanceFormFactory(
-        unit=unit_a, year=year, project_code="31000021T000000123456", status=Status.SUBMITTED, submitted_at="2020-03-01T00:00Z"
+        unit=unit_a,
+        year=year,
+        project_code="31000021T000000123456",
+        status=Status.SUBMITTED,
+        submitted_at="2020-03-01T00:00Z",
     )
     shown = "项目代码：31000021T000000123456"
     client.force_login(filler)
@@ -371,3 +381,12 @@ def test_admin_lists_and_searches_unit_codes(client, admin_user, department):
     assert "430424000001" in client.get(url).content.decode()
     found = client.get(url, {"q": "430424000001"}).content.decode()
     assert department.name in found
+
+
+def test_choice_lists_read_from_the_environment(monkeypatch):
+    from perfgoals.settings import env_list
+
+    monkeypatch.setenv("PERFGOALS_TEST_LIST", "经常性项目| 一次性项目 ||其他")
+    assert env_list("PERFGOALS_TEST_LIST", ["默认"]) == ["经常性项目", "一次性项目", "其他"]
+    monkeypatch.delenv("PERFGOALS_TEST_LIST")
+    assert env_list("PERFGOALS_TEST_LIST", ["默认"]) == ["默认"]
