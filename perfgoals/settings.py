@@ -201,6 +201,18 @@ PERFGOALS_UPLOAD_MAX_BYTES = int(os.environ.get("PERFGOALS_UPLOAD_MAX_BYTES", st
 PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES", str(20 * 1024 * 1024)))
 PERFGOALS_UPLOAD_MAX_ROWS = int(os.environ.get("PERFGOALS_UPLOAD_MAX_ROWS", "2000"))
 
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A list setting: the variable's values separated by "|", blanks dropped; the default when unset."""
+    value = os.environ.get(name)
+    return default if value is None else [item.strip() for item in value.split("|") if item.strip()]
+
+
+# What the editor offers for 项目类别 and 绩效类型: the values the published forms we hold use, and 其他.
+# A value stored before (typed freely, or imported) stays selectable on its form.
+PERFGOALS_PROJECT_CATEGORIES = env_list("PERFGOALS_PROJECT_CATEGORIES", ["其他一次性项目", "其他"])
+PERFGOALS_PERFORMANCE_TYPES = env_list("PERFGOALS_PERFORMANCE_TYPES", ["其他类", "其他"])
+
 # No inline code at all: scripts and styles come from static/, an inline <script> that must stay
 # carries nonce="{{ request.csp_nonce }}".
 CONTENT_SECURITY_POLICY = {

@@ -52,7 +52,11 @@ class MoneyField(forms.Field):
         kwargs.setdefault("required", False)
         # No number input: the browser would reject the thousands separators users paste.
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off"})
+            "widget",
+            # data-money: static/js/money.js adds the thousands separators as one types.
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "text-end", "autocomplete": "off", "data-money": ""}
+            ),
         )
         super().__init__(**kwargs)
 
@@ -70,7 +74,8 @@ class MoneyField(forms.Field):
         return parse_yuan(value)
 
     def format_amount(self, yuan: Decimal) -> str:
-        return format_yuan(yuan, separators=False)
+        # With separators, as typed: 1,530,000 comes back as 1,530,000.00, not 1530000.00.
+        return format_yuan(yuan)
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -99,14 +104,22 @@ class DateInput(forms.DateInput):
 
 
 class NewFormMetaForm(forms.Form):
+    """The year a new form is filed for, among `years` (the open ones it may still be created in)."""
+
     year = forms.ModelChoiceField(
         label=_("年度"),
         queryset=FiscalYear.objects.filter(is_open=True),
         empty_label=None,
         error_messages={"invalid_choice": _("该年度不存在或已停止填报。"), "required": _("请选择年度。")},
-        help_text=_("换年度会按该年度的指标体系重新显示本页（尚未填写的内容不会保留）。"),
-        widget=forms.Select(attrs={"data-reload-on-change": "1"}),
+        help_text=_("换年度会按该年度的指标体系重新显示本页，已填写的内容保留（尚未保存）。"),
+        # static/js/new_form.js posts the page back for the chosen year, keeping what was typed.
+        widget=forms.Select(attrs={"data-switch-year": "1"}),
     )
+
+    def __init__(self, *args, years=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if years is not None:
+            self.fields["year"].queryset = years
 
 
 class WeightField(forms.DecimalField):
@@ -322,7 +335,7 @@ class QueueFilterForm(forms.Form):
         label=_("搜索"),
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称或单位")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目名称、项目代码或单位")}),
     )
     year = YearField(
         label=_("年度"),
@@ -398,7 +411,9 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             units = Organization.objects.filter(name__icontains=data["q"]).values("pk")
-            queryset = queryset.filter(Q(project_name__icontains=data["q"]) | Q(unit__in=units))
+            queryset = queryset.filter(
+                Q(project_name__icontains=data["q"]) | Q(project_code__icontains=data["q"]) | Q(unit__in=units)
+            )
         if data.get("year"):
             queryset = queryset.filter(year=data["year"])
         if data.get("department"):
@@ -432,7 +447,32 @@ class WanYuanField(MoneyField):
         return parse_wan(value)
 
     def format_amount(self, yuan: Decimal) -> str:
-        return format_wan(yuan)
+        return format_wan(yuan, separators=True)
+
+
+class ListedChoiceField(forms.ChoiceField):
+    """A text field chosen from a settings list; the value the form holds already stays a choice.
+
+    Forms typed before the list existed, or imported, keep their text: saving them unchanged
+    must not blank it, nor force a new choice.
+    """
+
+    def __init__(self, *, setting: str, **kwargs):
+        # Read when a form is made, so that a changed setting (or a test's override) applies.
+        super().__init__(choices=lambda: _listed(setting), required=False, **kwargs)
+
+    def keep(self, current: str) -> None:
+        """Offer `current` (the stored value) too when the list does not have it."""
+        if current and current not in dict(self.choices):
+            self.choices = [*self.choices, (current, current)]
+
+
+def _listed(setting: str) -> list[tuple[str, str]]:
+    return [("", _("请选择")), *((value, value) for value in getattr(settings, setting))]
+
+
+# Header texts chosen from a list: {field name: the setting that lists the choices}.
+LISTED_FIELDS = {"category": "PERFGOALS_PROJECT_CATEGORIES", "performance_type": "PERFGOALS_PERFORMANCE_TYPES"}
 
 
 class HeaderForm(forms.ModelForm):
@@ -440,6 +480,9 @@ class HeaderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in LISTED_FIELDS:
+            if name in self.fields:
+                self.fields[name].keep(getattr(self.instance, name, "") or "")
         if "project_name" in self.fields:
             self.fields["project_name"].required = True
             self.fields["project_name"].error_messages["required"] = _("请填写项目名称。")
@@ -479,6 +522,8 @@ def _form_field(entry: schema.FormField) -> forms.Field | None:
         return field_class(label=entry.display_label, help_text=HELP_TEXTS.get(entry.name, ""))
     if entry.kind == schema.BOOL:
         return YesNoField(label=entry.label)
+    if entry.name in LISTED_FIELDS:
+        return ListedChoiceField(label=entry.label, setting=LISTED_FIELDS[entry.name])
     return None
 
 

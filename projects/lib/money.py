@@ -87,13 +87,13 @@ def format_yuan(amount: Decimal | None, *, separators: bool = True) -> str:
     return "" if amount is None else _fixed(amount, separators=separators)
 
 
-def format_wan(amount: Decimal | None) -> str:
+def format_wan(amount: Decimal | None, *, separators: bool = False) -> str:
     """元 shown in 万元 as the department form prints it: 5606100 → "560.61", 5606123.45 → "560.612345".
 
     Two decimals, more only when needed to stay exact; no thousands separators, as on the
-    printed form and in its input. None → "".
+    printed form, unless asked for (the editor's input: 12,345.60). None → "".
     """
-    return "" if amount is None else _fixed(yuan_to_wan(amount), separators=False)
+    return "" if amount is None else _fixed(yuan_to_wan(amount), separators=separators)
 
 
 def _fixed(number: Decimal, *, separators: bool) -> str:

@@ -1,6 +1,6 @@
 """What the read-only pages and the editor share: warnings by row, their summary, the timeline."""
 
-from indicators.choices import Severity
+from indicators.choices import FormKind, Severity
 
 from .. import services
 from ..exchange.layout import form_page, indicator_table
@@ -13,6 +13,23 @@ def _warnings_by_row(found) -> dict[int, list]:
         if warning.row is not None:
             by_row.setdefault(warning.row, []).append(warning)
     return by_row
+
+
+def _department_form_years(unit) -> dict[int, int]:
+    """{year pk: form pk} of the years `unit` has its 部门整体支出绩效目标表 for (one a year)."""
+    if unit is None:
+        return {}
+    filed = PerformanceForm.objects.filter(unit=unit, kind=FormKind.DEPARTMENT).values_list("year_id", "pk")
+    return dict(filed)
+
+
+def _warnings_by_field(found) -> dict[str, list]:
+    """The header and budget warnings by field name: the editor shows each under its field."""
+    by_field: dict[str, list] = {}
+    for warning in found:
+        if warning.row is None and warning.field:
+            by_field.setdefault(warning.field, []).append(warning)
+    return by_field
 
 
 def _summary(found) -> dict[str, int]:

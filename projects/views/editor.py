@@ -16,7 +16,7 @@ from ..permissions import (
     can_create,
     get_form_or_404,
 )
-from .common import _open_return, _summary, _timeline, _warnings_by_row
+from .common import _department_form_years, _open_return, _summary, _timeline, _warnings_by_field, _warnings_by_row
 from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
 
 FORMSET_PREFIX = "ind"
@@ -104,6 +104,9 @@ def _editor_context(perf_form, framework, header_form, formset, *, stored: list 
         "framework": framework,
         "warnings": found,
         "summary": _summary(found),
+        "field_warnings": _warnings_by_field(found),
+        # The editor is the filler's page: the hint about saving with errors is for them.
+        "show_filler_hint": perf_form.is_editable,
         **extra,
     }
 
@@ -112,15 +115,50 @@ def _row_inputs(formset) -> list[services.RowInput]:
     return [services.RowInput(id=form.cleaned_data.get("id"), **form.row_values()) for form in formset.rows()]
 
 
+def _default_year(years, chosen: str) -> FiscalYear | None:
+    """The year asked for (the list the filler came from), else the filler's current year, else the latest."""
+    if chosen.isdigit() and (year := years.filter(pk=chosen).first()):
+        return year
+    current = FiscalYear.current()
+    if current is not None and years.filter(pk=current.pk).exists():
+        return current
+    return years.first()
+
+
+def _kept_for_another_year(kind: str, perf_form, posted):
+    """The post's header and rows shown again, unchecked and unsaved: only the year changed."""
+    form_class = header_form_class(kind)
+    initial = {name: posted.get(name) for name in form_class.base_fields if name in posted}
+    header_form = form_class(instance=perf_form, initial=initial)
+    formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
+    if formset.is_valid():
+        formset = IndicatorFormSet(initial=[form.cleaned_data for form in formset.rows()], prefix=FORMSET_PREFIX)
+    return header_form, formset
+
+
 @login_required
 def create_form(request):
     kind = request.GET.get("kind", FormKind.PROJECT)
     if kind not in FormKind.values or not can_create(request.user, kind):
         raise PermissionDenied(_("您不能新建这类绩效目标表。"))
-    open_years = FiscalYear.objects.filter(is_open=True)
+    filed = _department_form_years(request.user.organization) if kind == FormKind.DEPARTMENT else {}
     chosen = request.GET.get("year", "")
-    default_year = (open_years.filter(pk=chosen).first() if chosen.isdigit() else None) or open_years.first()
-    meta_form = NewFormMetaForm(request.POST or None, initial={"year": default_year})
+    if request.method != "POST" and chosen.isdigit() and int(chosen) in filed:
+        messages.info(request, _("本部门这一年度的部门整体支出绩效目标表已经建立，请打开原表修改。"))
+        return redirect("projects:detail", pk=filed[int(chosen)])
+    years = FiscalYear.objects.filter(is_open=True)
+    if request.method != "POST":
+        # A department files its overall form once a year: the years it has one for are not offered.
+        # A post is checked against every open year, so that one racing another tab keeps its text
+        # and is told the form exists (the service's duplicate check).
+        years = years.exclude(pk__in=filed)
+    default_year = _default_year(years, chosen)
+    if default_year is None and filed and request.method != "POST":
+        messages.info(request, _("本部门每个开放填报年度的部门整体支出绩效目标表都已建立，请打开原表修改。"))
+        return redirect("projects:my_forms")
+    # The year select posts the page back for another year: shown again, nothing saved.
+    switching = request.method == "POST" and bool(request.POST.get("switch_year"))
+    meta_form = NewFormMetaForm(request.POST or None, initial={"year": default_year}, years=years)
     year = meta_form.cleaned_data["year"] if meta_form.is_bound and meta_form.is_valid() else default_year
     framework = year.framework_for(kind) if year else None
     if framework is None:
@@ -128,9 +166,19 @@ def create_form(request):
         return redirect("projects:my_forms")
     perf_form = PerformanceForm(kind=kind, unit=request.user.organization, year=year, framework=framework)
     posted = _as_typed(request.POST) if request.method == "POST" else None
-    header_form = header_form_class(kind)(posted, instance=perf_form)
-    formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
-    if request.method == "POST" and meta_form.is_valid() and header_form.is_valid() and formset.is_valid():
+    if switching:
+        header_form, formset = _kept_for_another_year(kind, perf_form, posted)
+        messages.info(request, _("已按%(year)s的指标体系重新显示，填写的内容都还在，尚未保存。") % {"year": year})
+    else:
+        header_form = header_form_class(kind)(posted, instance=perf_form)
+        formset = IndicatorFormSet(posted, prefix=FORMSET_PREFIX)
+    if (
+        request.method == "POST"
+        and not switching
+        and meta_form.is_valid()
+        and header_form.is_valid()
+        and formset.is_valid()
+    ):
         try:
             created = services.create_form(
                 by=request.user, year=year, kind=kind, values=header_form.cleaned_data, rows=_row_inputs(formset)
@@ -144,7 +192,7 @@ def create_form(request):
         else:
             messages.success(request, _("已保存草稿。"))
             return redirect("projects:edit", pk=created.pk)
-    elif request.method == "POST":
+    elif request.method == "POST" and not switching:
         messages.error(request, _("有内容未能保存，请按红色提示修改后再保存。您填写的内容都还在。"))
     context = _editor_context(perf_form, framework, header_form, formset, meta_form=meta_form)
     return render(request, "projects/edit.html", context)

@@ -21,6 +21,7 @@ from ..permissions import (
     is_reviewer,
 )
 from ..querysets import awaiting_statuses
+from .common import _department_form_years
 from .queue_rows import queue_page_forms, queue_rows_html
 
 LIST_PAGE_SIZE = 50
@@ -82,6 +83,7 @@ def my_forms(request):
     if selected != ALL_YEARS:
         forms_qs = forms_qs.filter(year__year=int(selected) if selected.isdigit() else -1)
     page = Paginator(forms_qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    create_year = next((y for y in years if str(y.year) == selected and y.is_open), None)
     reasons = _return_reasons(page)
     for perf_form in page:
         perf_form.return_reason = reasons.get(perf_form.pk)
@@ -97,10 +99,30 @@ def my_forms(request):
             "all_years": ALL_YEARS,
             "query": urlencode({"year": selected}),
             "can_create": can_create(request.user),
-            "can_create_department": can_create(request.user, FormKind.DEPARTMENT),
-            "create_department_url": reverse("projects:create") + "?" + urlencode({"kind": FormKind.DEPARTMENT}),
+            "create_url": _create_url(create_year),
+            "create_department_url": _create_department_url(request.user, years, create_year),
         },
     )
+
+
+def _create_url(year: FiscalYear | None, **query) -> str:
+    """The editor for a new form, in the year the list shows when it is open for filing."""
+    if year is not None:
+        query["year"] = year.pk
+    return reverse("projects:create") + ("?" + urlencode(query) if query else "")
+
+
+def _create_department_url(user, years: list[FiscalYear], create_year: FiscalYear | None) -> str | None:
+    """Where "新建部门整体支出绩效目标表" leads; None when the department has one for the year shown
+    (or, on a list of every year, for each open year): that form is opened, not a blank one."""
+    if not can_create(user, FormKind.DEPARTMENT):
+        return None
+    filed = _department_form_years(user.organization)
+    if create_year is not None:
+        free = create_year.pk not in filed
+    else:
+        free = any(y.is_open and y.pk not in filed for y in years)
+    return _create_url(create_year, kind=FormKind.DEPARTMENT) if free else None
 
 
 @login_required

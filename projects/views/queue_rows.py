@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .. import schema
 from ..accounts.models import Organization
-from ..lib.money import format_yuan
 from ..models import PerformanceForm, department_form_title
 
 # The form's own columns a row shows, so that loading a page does not convert the budget, date
 # and bookkeeping columns no row prints.
-COLUMNS = ("kind", "status", "project_name", "submitted_at", "error_count", "warning_count")
+COLUMNS = ("kind", "status", "project_name", "project_code", "submitted_at", "error_count", "warning_count")
 RELATED = {
     "year_number": F("year__year"),
     "unit_name": F("unit__name"),
@@ -46,6 +46,21 @@ def queue_page_forms(in_scope, ids: list[int]) -> list[PerformanceForm]:
     return [forms[pk] for pk in ids if pk in forms]
 
 
+# The budget a row shows, in the unit its form kind is typed and printed in (万元 for a
+# department's form): the field the queue's `budget` annotation reads first for that kind.
+BUDGET_FIELDS = {
+    schema.PROJECT: schema.get("current_budget"),
+    schema.DEPARTMENT: schema.get("fund_total"),
+}
+
+
+def _budget_cell(perf_form) -> str:
+    if perf_form.budget is None:
+        return ""
+    entry = BUDGET_FIELDS.get(perf_form.kind, BUDGET_FIELDS[schema.PROJECT])
+    return f'{escape(entry.format_money(perf_form.budget))} <small class="text-muted">{escape(entry.unit)}</small>'
+
+
 def queue_rows_html(perf_forms) -> SafeString:
     """Every row of the page, one <tr class="queue-row"> each."""
     # reverse() once for the page rather than once a row: it was the dearest call a row made.
@@ -54,8 +69,11 @@ def queue_rows_html(perf_forms) -> SafeString:
     kinds = _labels("kind")
     statuses = _labels("status")
     zone = timezone.get_current_timezone()
+    code_label = escape(f"{schema.get('project_code').label}：")
     return mark_safe(  # noqa: S308 - every interpolated value is escaped
-        ROW_SEPARATOR.join(_row(perf_form, review, awaiting, kinds, statuses, zone) for perf_form in perf_forms)
+        ROW_SEPARATOR.join(
+            _row(perf_form, review, awaiting, kinds, statuses, zone, code_label) for perf_form in perf_forms
+        )
     )
 
 
@@ -64,13 +82,18 @@ def _labels(field_name: str) -> dict[str, str]:
     return {value: escape(str(label)) for value, label in PerformanceForm._meta.get_field(field_name).flatchoices}
 
 
-def _row(perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zone) -> str:
+def _row(perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zone, code_label: str) -> str:
     unit_name = perf_form.unit_name
     # Organization.department: a department's own form goes through itself, a unit's through its parent.
     department = unit_name if perf_form.unit_kind == Organization.Kind.DEPARTMENT else perf_form.parent_name
     title = department_form_title(unit_name) if perf_form.is_department else perf_form.title
     submitted = perf_form.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if perf_form.submitted_at else ""
     errors_class = "text-danger fw-bold" if perf_form.error_count else ""
+    code = (
+        f'<div class="small text-muted" data-project-code>{code_label}{escape(perf_form.project_code)}</div>'
+        if perf_form.project_code
+        else ""
+    )
     status = perf_form.status
     return (
         f'<tr class="queue-row" data-form-id="{perf_form.pk}"{AWAITING_HOOK if perf_form.awaiting_me else ""}>'
@@ -78,11 +101,11 @@ def _row(perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zon
         f"<td>{perf_form.year_number}</td>"
         f"<td>{escape(department) if department else ''}</td>"
         f"<td>{escape(unit_name)}</td>"
-        f'<td><a href="{review}{perf_form.pk}/review/" data-action="review">{escape(str(title))}</a></td>'
+        f'<td><a href="{review}{perf_form.pk}/review/" data-action="review">{escape(str(title))}</a>{code}</td>'
         f"<td>{kinds.get(perf_form.kind) or escape(perf_form.kind)}</td>"
         f'<td><span class="badge status-{escape(status)}">{statuses.get(status) or escape(status)}</span></td>'
         f"<td>{submitted}</td>"
-        f'<td class="text-end">{escape(format_yuan(perf_form.budget))}</td>'
+        f'<td class="text-end text-nowrap">{_budget_cell(perf_form)}</td>'
         f'<td class="text-end"><span class="{errors_class}">{perf_form.error_count}</span>'
         f" / {perf_form.warning_count}</td></tr>"
     )

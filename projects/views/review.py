@@ -37,6 +37,7 @@ def detail(request, pk):
             "events": events,
             "open_return": open_return,
             "can_edit": can_edit(request.user, perf_form),
+            "show_filler_hint": can_edit(request.user, perf_form),
             "can_submit": can_submit(request.user, perf_form),
             "can_withdraw": can_withdraw(request.user, perf_form),
             "can_review": can_review(request.user, perf_form),

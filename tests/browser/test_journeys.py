@@ -17,8 +17,6 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 HEADER = {
     "#id_project_name": "建筑工地扬尘专项检查",
-    "#id_category": "其他一次性项目",
-    "#id_performance_type": "其他类",
     "#id_overview": "对全市在建工地开展扬尘专项检查。",
     "#id_basis": "《上海市建设工程文明施工管理规定》",
     "#id_necessity": "扬尘是城市大气污染的重要来源。",
@@ -84,6 +82,8 @@ def fill_new_project_form(page, live_server):
     page.wait_for_url(re.compile(r".*year=.*"))
     for selector, value in HEADER.items():
         page.fill(selector, value)
+    page.select_option("#id_category", "其他一次性项目")
+    page.select_option("#id_performance_type", "其他类")
     page.fill("#id_planned_start", "2020-01-01")
     page.fill("#id_planned_end", "2020-12-31")
     page.select_option("#id_gov_purchase", "no")

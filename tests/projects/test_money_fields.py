@@ -72,22 +72,24 @@ def test_wan_yuan_field_refuses_what_the_column_cannot_hold(typed, message):
 
 
 @pytest.mark.parametrize(
-    ("name", "amount", "shown"),
+    ("name", "amount", "shown", "edited"),
     [
-        ("total_budget", "5606100.00", "5,606,100.00"),
-        ("total_budget", "56061000000.00", "56,061,000,000.00"),
-        ("prev_executed", "0.50", "0.50"),
-        ("fund_total", "5606100.00", "560.61"),
-        ("fund_total", "5606123.45", "560.612345"),
-        ("fund_other", "56061000000.00", "5606100.00"),
+        ("total_budget", "5606100.00", "5,606,100.00", "5,606,100.00"),
+        ("total_budget", "56061000000.00", "56,061,000,000.00", "56,061,000,000.00"),
+        ("prev_executed", "0.50", "0.50", "0.50"),
+        ("fund_total", "5606100.00", "560.61", "560.61"),
+        ("fund_total", "5606123.45", "560.612345", "560.612345"),
+        ("fund_other", "56061000000.00", "5606100.00", "5,606,100.00"),
     ],
 )
-def test_one_amount_one_string_on_the_page_in_the_diff_and_back_through_the_field(name, amount, shown):
+def test_one_amount_one_string_on_the_page_in_the_diff_and_back_through_the_field(name, amount, shown, edited):
     amount = Decimal(amount)
     in_wan = name in DEPARTMENT_MONEY_FIELDS
     assert schema.get(name).format_money(amount) == shown
     assert display_value(name, str(amount)) == shown
     field = WanYuanField() if in_wan else MoneyField()
     assert field.clean(shown) == amount
-    # The input to edit shows the amount without separators, in the unit it is typed in.
-    assert field.prepare_value(amount) == shown.replace(",", "")
+    # The input to edit shows the amount in the unit it is typed in, with thousands separators
+    # (the printed 万元 has none), and reads back as the same amount.
+    assert field.prepare_value(amount) == edited
+    assert field.clean(edited) == amount

@@ -32,7 +32,7 @@ def test_create_with_twenty_rows_reopens_exactly(filler_client, year, filler):
     for row in rows:
         assert row["level3"] in page
         assert f'value="{row["value"]}"' in page
-    assert "517500" in page
+    assert 'value="517,500.00"' in page
 
 
 def test_create_page_shows_framework_groups(filler_client, year):

@@ -89,7 +89,7 @@ def test_my_forms_offers_the_department_form_to_a_department_filler(client, depa
 
     page = client.get(reverse("projects:my_forms")).content.decode()
 
-    assert f'href="{reverse("projects:create")}?kind={FormKind.DEPARTMENT.value}"' in page
+    assert f'href="{reverse("projects:create")}?kind={FormKind.DEPARTMENT.value}&amp;year={year.pk}"' in page
 
 
 @pytest.mark.parametrize(

@@ -354,7 +354,7 @@ def test_queue_rows_show_what_each_form_says(client, dept_reviewer, sortable, de
         FormKind(project.kind).label,
         Status(project.status).label,
         "2020-03-01 09:00",
-        "100.00",
+        "100.00 元",
         "0 / 2",
     ]
     assert rows[department_form.title] == [
@@ -366,7 +366,8 @@ def test_queue_rows_show_what_each_form_says(client, dept_reviewer, sortable, de
         FormKind(department_form.kind).label,
         Status.SUBMITTED.label,
         "2020-03-04 09:00",
-        "300.00",
+        # In 万元, as the department's form is typed and printed (stored in 元: 300.00).
+        "0.03 万元",
         "0 / 0",
     ]
     assert rows[untitled.title][0] == "" and rows[untitled.title][4] == "（未命名项目）"
