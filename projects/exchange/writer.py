@@ -7,7 +7,6 @@ sets `data_type = "s"` after the value.
 
 import math
 import unicodedata
-from dataclasses import dataclass
 from io import BytesIO
 
 import openpyxl
@@ -15,12 +14,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from indicators.choices import TargetScope
+
 from .. import schema
 from ..lib.money import yuan_to_wan
 from .layout import (
     COLUMN_WIDTHS,
     COLUMNS,
     DATE_FORMAT,
+    DETAIL_LABEL_COL,
+    DETAIL_VALUE_COL,
     LAYOUTS,
     MONEY_FORMAT,
     TABLE_COLUMNS,
@@ -33,7 +36,7 @@ from .layout import (
     shown,
     value_span,
 )
-from .sheet import SheetForm, clean_text
+from .sheet import SheetForm, SheetRow, clean_text
 
 FONT_NAME = "SimSun"  # 宋体, as the printed forms; LibreOffice substitutes a CJK font
 FONT_SIZE = 10.5
@@ -262,40 +265,57 @@ class _LayoutWriter:
             cell.alignment = WRAP_CENTER_TOP
         self.merge(first, 0, self.row, 0)
 
-    def table(self, header: tuple[str, ...], rows: list[tuple[str, str, str, str]]) -> None:
-        """The indicator table, 一级 and 二级 merged down their rows, its header repeated on every page."""
+    def table(self, header: tuple[str, ...], rows: list[SheetRow], *, repeat_header: bool = True) -> None:
+        """The indicator table, 一级 and 二级 merged down their rows, its header repeated on every page.
+
+        A row's filled details (指标值说明, 设定依据, …) stand under it, a line each: the label
+        in C, the text across D:F, so the table keeps the paper form's four columns.
+        """
         head = self.next_row(_height(1))
         for col, text in zip(TABLE_COLUMNS, header, strict=True):
             self.text(head, col, text, font=BOLD_FONT, align=WRAP_CENTER, fill=LABEL_FILL)
         self.merge(head, 2, head, 4)
-        self.ws.print_title_rows = f"{head}:{head}"
+        if repeat_header:
+            self.ws.print_title_rows = f"{head}:{head}"
 
         widths = [COLUMN_WIDTHS[0], COLUMN_WIDTHS[1], _span_width(2, 4), COLUMN_WIDTHS[5]]
-        items = indicator_table([_PlainRow(*r) for r in rows])
+        detail_widths = (COLUMN_WIDTHS[DETAIL_LABEL_COL], _span_width(DETAIL_VALUE_COL, COLUMNS - 1))
+        items = indicator_table(rows)
         first = head + 1
-        heights = []
+        heights: list[float] = []
+        starts: list[int] = []  # offset of each item's first line in `heights`
         for item in items:
             row = self.next_row()
-            level1, level2, level3, value = (clean_text(v) for v in rows[item.index])
+            starts.append(len(heights))
+            level1, level2, level3, value = (clean_text(v) for v in item.row.cells)
             self.text(row, 0, level1, align=WRAP_CENTER)
             self.text(row, 1, level2, align=WRAP_CENTER)
             self.text(row, 2, level3)
             self.merge(row, 2, row, 4)
             self.text(row, 5, value)
             heights.append(_height(max(_line_count(level3, widths[2]), _line_count(value, widths[3]))))
+            for _name, label, text in item.details:
+                row = self.next_row()
+                self.text(row, DETAIL_LABEL_COL, label, align=WRAP_CENTER, fill=LABEL_FILL)
+                # 权重 too is written as the page prints it (20, 12.5): a text the reader parses.
+                self.text(row, DETAIL_VALUE_COL, clean_text(text))
+                self.merge(row, DETAIL_VALUE_COL, row, COLUMNS - 1)
+                lines = max(_line_count(label, detail_widths[0]), _line_count(clean_text(text), detail_widths[1]))
+                heights.append(_height(lines))
+        ends = [*starts[1:], len(heights)]
         # A merged 一级/二级 cell must fit in the rows it spans: grow its last row if not.
-        for item in items:
+        for number, item in enumerate(items):
             for col, span in ((0, item.level1_span), (1, item.level2_span)):
                 if not span:
                     continue
-                start = item.index
-                needed = _height(_line_count(clean_text(rows[start][col]), widths[col]))
-                have = sum(heights[start : start + span])
+                start, stop = starts[number], ends[number + span - 1]
+                needed = _height(_line_count(clean_text(item.row.cells[col]), widths[col]))
+                have = sum(heights[start:stop])
                 if have < needed:
-                    heights[start + span - 1] = min(MAX_ROW_HEIGHT, heights[start + span - 1] + needed - have)
-                if span > 1:
+                    heights[stop - 1] = min(MAX_ROW_HEIGHT, heights[stop - 1] + needed - have)
+                if stop - start > 1:
                     self.cell(first + start, col).alignment = WRAP_CENTER_TOP
-                    self.merge(first + start, col, first + start + span - 1, col)
+                    self.merge(first + start, col, first + stop - 1, col)
         for offset, height in enumerate(heights):
             self.ws.row_dimensions[first + offset].height = height
 
@@ -313,14 +333,6 @@ class _LayoutWriter:
         buffer = BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()
-
-
-@dataclass
-class _PlainRow:
-    level1: str
-    level2: str
-    level3: str
-    value: str
 
 
 def _text_cell(cell, value):
@@ -350,6 +362,13 @@ def official_xlsx(sheet: SheetForm) -> bytes:
                 out.group(line, values)
             else:
                 out.pair_row(line.labels, values)
+    header = tuple(str(text) for text in layout.table_header)
+    annual = [row for row in sheet.rows if row.scope != TargetScope.OVERALL]
+    overall = [row for row in sheet.rows if row.scope == TargetScope.OVERALL]
     out.section(layout.table_title_for(sheet.year))
-    out.table(tuple(str(text) for text in layout.table_header), sheet.rows)
+    out.table(header, annual)
+    if overall:
+        # The 总体 set, a table of its own after the 年度 one (repeating the first table's header on its pages).
+        out.section(str(layout.overall_title))
+        out.table(header, overall, repeat_header=False)
     return out.finish()
