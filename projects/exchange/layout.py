@@ -164,9 +164,9 @@ PROJECT_LAYOUT = Layout(
             None,
             (
                 Line((_at(0, "project_name"), _at(3, "category"))),
-                Line((_at(0, "project_code"),), optional=True),
                 Line((_at(0, "planned_start"), _at(3, "planned_end"))),
                 Line((_at(0, "gov_purchase"), _at(3, "performance_type"))),
+                Line((_at(0, "project_code"),), optional=True),
                 *(Narrative(_at(0, name)) for name in schema.names(schema.PROJECT, kind=schema.NARRATIVE)),
             ),
         ),

@@ -12,7 +12,7 @@ from indicators.models import FormKind
 from projects import schema, services
 from projects.exchange import layout, reader, writer
 from projects.exchange.importing import form_values
-from projects.exchange.sheet import SheetForm
+from projects.exchange.sheet import SheetForm, SheetRow
 from projects.exchange.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from projects.forms import header_form_class
 from projects.lib.diff import _label, diff_snapshots
@@ -94,7 +94,7 @@ def test_excel_writes_and_reads_every_field(kind):
         unit_name="甲单位",
         header={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.HEADER},
         budget={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.BUDGET},
-        rows=[("产出指标", "数量指标", "检查次数", "=12次")],
+        rows=[SheetRow("产出指标", "数量指标", "检查次数", "=12次")],
     )
     back = reader.read_official(BytesIO(writer.official_xlsx(sheet)))
     assert (back.header, back.budget) == (sheet.header, sheet.budget)
