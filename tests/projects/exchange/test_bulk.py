@@ -1,6 +1,6 @@
 """The bulk export: two sheets of plain rows, typed cells, targets as stored, never a formula."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -8,13 +8,17 @@ import pytest
 from django.core.management import call_command
 
 from indicators.choices import Sign
+from projects import services
 from projects.exchange import bulk, layout
-from projects.models import PerformanceForm
+from projects.exchange.importing import import_text_file
+from projects.models import Indicator, PerformanceForm
 from tests.factories import complete_form
 from tests.projects.exchange.helpers import (
     TRICKY_VALUES,
     assert_no_formula,
 )
+from tests.projects.exchange.test_row_fields import full_rows
+from tests.projects.exchange.textdumps import HENGDONG, SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +158,46 @@ def test_write_bulk_reports_progress_by_time(tmp_path):
     calls.clear()
     bulk.write_bulk(tmp_path / "time.xlsx", iter(forms), iter([]), calls.append, progress_seconds=0)
     assert calls == [1, 2, 3, 3]
+
+
+def _as_read(value):
+    """An exported value as openpyxl reads it back: nothing for "", numbers as floats, dates as datetimes."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _read_back(forms, tmp_path) -> tuple[list, list, list, list]:
+    form_rows, indicator_rows = list(bulk.form_rows(forms)), list(bulk.indicator_rows(forms))
+    path = tmp_path / "back.xlsx"
+    bulk.write_bulk(path, iter(form_rows), iter(indicator_rows))
+    book = openpyxl.load_workbook(path)
+    read = [list(book[name].iter_rows(min_row=2, values_only=True)) for name in (bulk.FORM_SHEET, bulk.INDICATOR_SHEET)]
+    expected = [[tuple(_as_read(v) for v in row) for row in rows] for rows in (form_rows, indicator_rows)]
+    return expected[0], read[0], expected[1], read[1]
+
+
+def test_bulk_export_reads_back_as_exported_at_every_cap(rich_form, dept_form, tmp_path):
+    services.write_content(rich_form, {"project_code": "3" * 21}, full_rows(cap=True))
+    dept_form.unit.code = "4" * 21
+    dept_form.unit.save()
+    forms, forms_read, rows, rows_read = _read_back(PerformanceForm.objects.all(), tmp_path)
+    assert (forms_read, rows_read) == (forms, rows)
+    heads = [title for title, _kind, _width in bulk.INDICATOR_COLUMNS]
+    capped = next(row for row in rows_read if row[heads.index("备注")] and len(row[heads.index("备注")]) == 500)
+    assert capped[heads.index("权重")] == 100 and capped[heads.index("设定依据")] == "计划标准"
+    assert len(capped[heads.index("指标值说明")]) == 500 and capped[heads.index("计算符号")] == "≥"
+    assert {row[heads.index("目标类型")] for row in rows_read} == {"年度目标", "总体目标"}
+    assert "3" * 21 in {row[6] for row in forms_read} and "4" * 21 in {row[3] for row in forms_read}
+
+
+def test_bulk_export_of_the_seed_forms_reads_back_as_exported(tmp_path):
+    import_text_file(SHANGHAI)
+    import_text_file(HENGDONG)
+    forms, forms_read, rows, rows_read = _read_back(PerformanceForm.objects.all(), tmp_path)
+    assert (forms_read, rows_read) == (forms, rows)
+    assert len(rows_read) == Indicator.objects.count() > 80
