@@ -80,7 +80,7 @@ class SheetRow:
         """The row's fields as the snapshot and `services.RowInput` name them (weight as text)."""
         data = asdict(self)
         del data["printed"]
-        data["weight"] = None if self.weight is None else str(self.weight)
+        data["weight"] = None if self.weight is None else f"{self.weight:.2f}"  # as the column stores it
         return data
 
 
