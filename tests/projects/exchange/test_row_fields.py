@@ -153,7 +153,11 @@ def test_edited_detail_is_saved(filler_client, full_form):
         ws.cell(row, 4).value = "抽样核查"
 
     data = edited(download(filler_client, full_form), change)
-    filler_client.post(reverse("projects:excel_upload", args=[full_form.pk]), {"file": as_upload(data)})
+    response = filler_client.post(reverse("projects:excel_upload", args=[full_form.pk]), {"file": as_upload(data)})
+    preview = response.content.decode()
+    # The preview names the one changed detail, under its row; nothing else changes.
+    assert preview.count('class="diff-detail"') == 1 and "抽样核查" in preview and "指标值说明" in preview
+    assert preview.count("diff-row") == 1
     token = filler_client.session[PENDING_KEY]["token"]
     filler_client.post(reverse("projects:excel_upload_confirm", args=[full_form.pk]), {"token": token})
     row = full_form.indicators.get(level3="检查工地数")
