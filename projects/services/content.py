@@ -248,6 +248,23 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
     return found
 
 
+def refresh_counts(forms) -> int:
+    """Store each form's error and warning counts as the rules count them now; returns how many changed.
+
+    The counts are stored on save; after an upgrade that changes the rules (a warning becoming a
+    hint, a new rule) the stored ones are stale until the next save, and lists filter on them.
+    """
+    vocabularies: dict = {}
+    changed = 0
+    for perf_form in forms.select_related("year", "framework", "unit").prefetch_related("indicators"):
+        errors, warnings = counts(form_warnings(perf_form, list(perf_form.indicators.all()), vocabularies))
+        if (errors, warnings) != (perf_form.error_count, perf_form.warning_count):
+            # Not a content change: updated_at and version stay, so no open editor is made stale.
+            PerformanceForm.objects.filter(pk=perf_form.pk).update(error_count=errors, warning_count=warnings)
+            changed += 1
+    return changed
+
+
 def match_rows(perf_form: PerformanceForm | None, rows: Iterable[RowInput]) -> list[RowInput]:
     """`rows`, each given the id of an unclaimed row of `perf_form` with the same 一级/二级/三级.
 

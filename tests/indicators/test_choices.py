@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from indicators.choices import Sign
+from indicators.choices import Sign, default_scoring
 from indicators.targets import parse_target
 
 fill_row_sign = importlib.import_module("projects.migrations.0004_fill_row_sign")
@@ -45,3 +45,21 @@ def test_the_data_migration_fills_the_same_sign(value, sign):
 
 def test_comparison_signs_print_as_symbols():
     assert [str(s.label) for s in Sign.comparisons()] == ["≥", "＞", "＝", "＜", "≤"]
+
+
+@pytest.mark.parametrize(
+    ("sign", "scoring"),
+    [
+        (Sign.GE, "达到或超过目标值得满分，未达到按完成比例得分。"),
+        (Sign.LE, "不超过目标值得满分，超出按超出比例扣分。"),
+        (Sign.QUALITATIVE, "达到目标要求得满分，部分达到酌情扣分，未达到不得分。"),
+        (Sign.NA, ""),
+        ("", ""),
+    ],
+)
+def test_default_scoring_follows_the_sign(sign, scoring):
+    assert default_scoring(sign) == scoring
+
+
+def test_every_sign_but_na_offers_a_scoring():
+    assert {s for s in Sign if default_scoring(s)} == set(Sign) - {Sign.NA}
