@@ -37,6 +37,10 @@ MONEY_FORMAT = "#,##0.00"
 WAN_FORMAT = "#,##0.00####"
 DATE_FORMAT = "yyyy-mm-dd"
 
+# In the workbook's keywords: written with the rows' details (issue #14). A file without it was
+# downloaded before they existed, so its rows keep the form's details rather than clear them.
+ROW_DETAILS_MARK = "perfgoals:row-details"
+
 YES, NO = _("是"), _("否")
 # Where the unit's own name stands (部门名称), rather than a field of the catalogue.
 UNIT_NAME = "unit_name"
@@ -220,6 +224,18 @@ DEPARTMENT_LAYOUT = Layout(
 LAYOUTS = {layout.kind: layout for layout in (PROJECT_LAYOUT, DEPARTMENT_LAYOUT)}
 
 
+def optional_fields(kind: str) -> list[str]:
+    """The fields of the lines older files lack."""
+    return [
+        label.field
+        for block in LAYOUTS[kind].blocks
+        for line in block.lines
+        if isinstance(line, Line) and line.optional
+        for label in line.labels
+        if label.entry
+    ]
+
+
 def header_fields(kind: str) -> list[str]:
     return LAYOUTS[kind].fields(schema.HEADER)
 
@@ -325,13 +341,13 @@ def indicator_table(rows: list, warnings_by_row: dict[int, list] | None = None) 
     place in `rows`, which the warnings count by.
     """
     warnings_by_row = warnings_by_row or {}
-    ordered = sorted(enumerate(rows), key=lambda pair: getattr(pair[1], "scope", "") == TargetScope.OVERALL)
+    ordered = sorted(enumerate(rows), key=lambda pair: pair[1].scope == TargetScope.OVERALL)
     table = [TableRow(row=r, index=i, warnings=warnings_by_row.get(i, []), details=row_details(r)) for i, r in ordered]
     level1_head = level2_head = None
     overall = False
     for item in table:
         r = item.row
-        if not overall and getattr(r, "scope", "") == TargetScope.OVERALL:
+        if not overall and r.scope == TargetScope.OVERALL:
             overall = item.opens_overall = True
             level1_head = None
         if level1_head is None or level1_head.row.level1 != r.level1:

@@ -31,6 +31,7 @@ from .layout import (
     DETAIL_VALUE_COL,
     LAYOUTS,
     NO,
+    ROW_DETAILS_MARK,
     TABLE_COLUMNS,
     YES,
     Group,
@@ -63,12 +64,17 @@ class _Cell:
 
 def read_official(upload, *, name: str = "") -> SheetForm:
     """Read an uploaded official-layout .xlsx; raises UploadError and changes nothing on a bad file."""
-    rows = _sheet_rows(upload, name=name)
-    return _LayoutReader(rows).read()
+    rows, marked = _sheet_rows(upload, name=name)
+    sheet = _LayoutReader(rows).read()
+    sheet.predates_details = not marked
+    return sheet
 
 
-def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
-    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first."""
+def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
+    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first.
+
+    Also whether the file carries ROW_DETAILS_MARK (written since the rows have details).
+    """
     not_xlsx = _(
         "文件“%(name)s”不是 Excel 2007 及以后的 .xlsx 文件。如果是旧版 .xls 或 WPS 格式，请先另存为 .xlsx。"
     ) % {"name": name or _("（未命名）")}
@@ -111,6 +117,7 @@ def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
             if not workbook.worksheets:
                 raise UploadError(_("文件里没有工作表。"))
             ws = workbook.worksheets[0]
+            marked = ROW_DETAILS_MARK in (workbook.properties.keywords or "")
             # read_only trusts the sheet's own <dimension>, which may claim one row of a million.
             ws.reset_dimensions()
             for number, row in enumerate(ws.iter_rows(max_col=COLUMNS), start=1):
@@ -124,7 +131,7 @@ def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
     except Exception:
         logger.info("unreadable upload %r", name, exc_info=True)
         raise UploadError(_("文件“%(name)s”已损坏或不完整，无法读取。请重新保存后再上传。") % {"name": name}) from None
-    return rows
+    return rows, marked
 
 
 def _megabytes(size: int) -> str:

@@ -84,13 +84,14 @@ class SheetRow:
         return data
 
 
-def settle(rows: list[SheetRow], current: Iterable[SheetRow]) -> list[SheetRow]:
+def settle(rows: list[SheetRow], current: Iterable[SheetRow], *, keep_details: bool = False) -> list[SheetRow]:
     """Uploaded rows with what the file only shows taken back from the form's rows they stand for.
 
     The file prints a row's 二级 as published (`level2_label`) and its value normalised
     (`≥95%`); read back, those would change a row nobody touched. A row whose 一级, printed
     二级 and 三级 match an unclaimed current row gets that row's 二级 node and label, and its
-    typed value where the file still shows what the form prints.
+    typed value where the file still shows what the form prints. With `keep_details` (a file
+    written before rows had details), it keeps that row's details and set too.
     """
     unused: dict[tuple[str, str, str], list[SheetRow]] = {}
     for row in current:
@@ -102,6 +103,8 @@ def settle(rows: list[SheetRow], current: Iterable[SheetRow]) -> list[SheetRow]:
             before = candidates.pop(0)
             value = before.value if row.value == before.cells[3] else row.value
             row = replace(row, level2=before.level2, level2_label=before.level2_label, value=value)
+            if keep_details:
+                row = replace(row, **{name: getattr(before, name) for name in DETAIL_FIELDS if name != "level2_label"})
         # The file states a sign only where the value does not; saving would derive the rest.
         settled.append(replace(row, sign=row.sign or Sign.of_target(parse_target(row.value))))
     return settled
@@ -117,6 +120,7 @@ class SheetForm:
     header: dict  # the kind's header fields: str, date (planned_*), bool | None (gov_purchase)
     budget: dict  # the kind's budget fields: Decimal 元 | None
     rows: list[SheetRow] = field(default_factory=list)
+    predates_details: bool = False  # read from a file written before the rows had details
 
     @classmethod
     def from_form(cls, perf_form: PerformanceForm, rows: Iterable[Indicator]) -> "SheetForm":

@@ -33,7 +33,7 @@ from ..models import ExportJob, FiscalYear, PerformanceForm
 from ..permissions import can_create, can_edit, get_form_or_404
 from ..services import exports
 from . import reader
-from .layout import budget_fields, header_fields
+from .layout import budget_fields, header_fields, optional_fields
 from .sheet import SheetForm, SheetRow, settle
 from .writer import official_xlsx
 
@@ -143,9 +143,15 @@ def _row_inputs(sheet: SheetForm, perf_form: PerformanceForm | None = None) -> l
 
 
 def _settled(sheet: SheetForm, perf_form: PerformanceForm | None) -> SheetForm:
-    """The upload with what the file only shows (printed 二级 and values) taken back from the form."""
+    """The upload with what the file only shows (printed 二级 and values) taken back from the form.
+
+    A file written before the rows had details keeps the form's details and 项目代码: it could not hold them.
+    """
     current = [SheetRow.from_indicator(r) for r in perf_form.indicators.all()] if perf_form else []
-    return replace(sheet, rows=settle(sheet.rows, current))
+    header = dict(sheet.header)
+    if sheet.predates_details and perf_form is not None:
+        header.update({name: getattr(perf_form, name) for name in optional_fields(sheet.kind)})
+    return replace(sheet, header=header, rows=settle(sheet.rows, current, keep_details=sheet.predates_details))
 
 
 @login_required

@@ -26,6 +26,7 @@ from .layout import (
     DETAIL_VALUE_COL,
     LAYOUTS,
     MONEY_FORMAT,
+    ROW_DETAILS_MARK,
     TABLE_COLUMNS,
     UNIT_NAME,
     WAN_FORMAT,
@@ -330,6 +331,7 @@ class _LayoutWriter:
         ws.print_options.horizontalCentered = True
         ws.print_area = f"A1:{get_column_letter(COLUMNS)}{self.row}"
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        self.workbook.properties.keywords = ROW_DETAILS_MARK
         buffer = BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()

@@ -222,3 +222,35 @@ def test_old_workbook_is_the_file_main_wrote():
     ws = openpyxl.load_workbook(FIXTURES / "main_writer_project.xlsx").active
     labels = {ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
     assert "指标值说明" not in labels and "项目代码" not in {ws.cell(r, 1).value for r in range(1, ws.max_row + 1)}
+
+
+def test_old_workbook_keeps_the_details_and_code_the_form_gained_since(filler_client, rich_form):
+    """A file downloaded before the rows had details cannot hold them: uploading it keeps the form's."""
+    data = (FIXTURES / "main_writer_project.xlsx").read_bytes()
+    name = reader.read_official(BytesIO(data)).header["project_name"]
+    rows = current_inputs(rich_form)
+    rows[1].value_note, rows[1].weight, rows[2].scope = "抽样核查", Decimal("30"), TargetScope.OVERALL
+    services.write_content(rich_form, {"project_name": name, "project_code": "P9"}, rows)
+    before = stored(rich_form)
+
+    def change(ws):
+        ws.cell(find_row(ws, 3, "投入时间"), 6).value = "2021年度"
+
+    response = filler_client.post(
+        reverse("projects:excel_upload", args=[rich_form.pk]), {"file": as_upload(edited(data, change))}
+    )
+    assert response.status_code == 200
+    token = filler_client.session[PENDING_KEY]["token"]
+    filler_client.post(reverse("projects:excel_upload_confirm", args=[rich_form.pk]), {"token": token})
+    rich_form.refresh_from_db()
+    assert rich_form.project_code == "P9"
+    after = stored(rich_form)
+    assert after[0]["value"] == "2021年度"
+    assert after[1:] == before[1:]
+
+
+def test_workbook_says_it_holds_the_row_details(filler_client, rich_form):
+    book = openpyxl.load_workbook(BytesIO(download(filler_client, rich_form)))
+    assert book.properties.keywords == "perfgoals:row-details"
+    assert reader.read_official(BytesIO(download(filler_client, rich_form))).predates_details is False
+    assert reader.read_official(BytesIO((FIXTURES / "main_writer_project.xlsx").read_bytes())).predates_details
