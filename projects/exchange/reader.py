@@ -2,6 +2,10 @@
 
 Hostile files are refused before they are parsed (size, unpacked size, rows), and whatever a
 broken file makes openpyxl raise becomes an UploadError: the caller changes nothing.
+
+The file shows rows as the form prints them (the published 二级, `≥95%`): `sheet.settle` gives
+them back what they stand for. Files written before the rows had details (no 项目代码 line, no
+detail lines, no 总体 table) still read: what they lack is optional in the layout.
 """
 
 import logging

@@ -5,7 +5,8 @@ a text file, so cells are separated by tabs, some rows lost their leading tabs,
 paragraph markup survived in some cells, and the department overall form puts
 every cell on a line of its own. `parse_text` turns such a text into one
 ParsedForm per table, with the indicator rows placed under the 一级/二级 names
-of the framework that applies to the form. Names and labels are compared as
+of the framework that applies to the form; a 二级 printed in other words (环境效益 for
+生态效益) is kept beside the name as the row's `level2_label`. Names and labels are compared as
 indicators.targets.normalize folds them: width and spacing do not matter.
 """
 
