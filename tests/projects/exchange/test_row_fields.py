@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from indicators.choices import Sign, Standard, TargetScope
@@ -13,6 +14,7 @@ from projects import schema, services
 from projects.exchange import reader
 from projects.exchange.sheet import SheetForm, SheetRow, settle
 from projects.exchange.views import PENDING_KEY
+from projects.exchange.writer import official_xlsx
 from projects.models import FormEvent, Submission
 from tests.projects.exchange.helpers import as_upload, download, edited, find_row, page_texts, workbook_texts
 
@@ -254,3 +256,24 @@ def test_workbook_says_it_holds_the_row_details(filler_client, rich_form):
     assert book.properties.keywords == "perfgoals:row-details"
     assert reader.read_official(BytesIO(download(filler_client, rich_form))).predates_details is False
     assert reader.read_official(BytesIO((FIXTURES / "main_writer_project.xlsx").read_bytes())).predates_details
+
+
+def test_form_at_every_cap_goes_out_and_back_within_the_upload_limits():
+    """200 rows with every detail at its cap, every narrative at its cap: one file the reader still takes."""
+    capped = vars(full_rows(cap=True)[0]) | {"sign": Sign.OTHER}  # a stated sign: one more line under each row
+    del capped["id"]
+    rows = [
+        SheetRow(**capped | {"level3": f"{i:03d}" + capped["level3"][3:]}) for i in range(settings.MAX_INDICATOR_ROWS)
+    ]
+    header = dict.fromkeys(schema.names(schema.PROJECT, schema.HEADER), "")
+    header |= dict.fromkeys(
+        schema.names(schema.PROJECT, schema.HEADER, schema.NARRATIVE), "长" * schema.NARRATIVE_MAX_LENGTH
+    )
+    header |= {"project_name": "项", "planned_start": None, "planned_end": None, "gov_purchase": None}
+    budget = dict.fromkeys(schema.names(schema.PROJECT, schema.BUDGET))
+    data = official_xlsx(SheetForm(schema.PROJECT, 2020, "甲单位", header, budget, rows))
+    # 200 rows of 9 lines each, the narratives continued over 30 rows: under the upload's 2,000.
+    assert openpyxl.load_workbook(BytesIO(data)).active.max_row <= settings.PERFGOALS_UPLOAD_MAX_ROWS
+    back = reader.read_official(BytesIO(data))
+    assert [r.data() for r in settle(back.rows, rows)] == [r.data() for r in rows]
+    assert back.header == header
