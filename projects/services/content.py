@@ -189,15 +189,15 @@ def stored_sign(data: RowInput, before: Indicator | None) -> str:
 
     A sign the parser derived follows the value: the editor posts the stored sign back, so
     when the value changes and the posted sign is the one derived from the old value, the
-    sign is derived again (`>=95%` edited to `<=5%` becomes ≤, not a contradiction). A sign
-    that differs from what the old value stated was chosen, and stays.
+    sign is derived again (`>=95%` edited to `<=5%` becomes ≤, not a contradiction; edited to
+    `95%`, unstated). A sign that differs from what the old value stated was chosen, and stays.
     """
     derived = Sign.of_target(parse_target(data.value))
     if not data.sign:
         return derived
-    if before is not None and data.value != before.value and data.sign == before.sign:
-        if before.sign == Sign.of_target(parse_target(before.value)):
-            return derived or data.sign
+    followed_old_value = before is not None and before.sign == Sign.of_target(parse_target(before.value))
+    if followed_old_value and data.value != before.value and data.sign == before.sign:
+        return derived
     return data.sign
 
 

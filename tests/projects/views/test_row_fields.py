@@ -136,6 +136,9 @@ def test_a_derived_sign_follows_the_value_and_a_chosen_one_stays(filler_client, 
     edit(filler_client, perf_form, [dict(row, value="<=5个")], initial_forms=1)
     [row] = stored_rows(perf_form.indicators.all())
     assert row["sign"] == Sign.LE
+    edit(filler_client, perf_form, [dict(row, value="5个")], initial_forms=1)
+    [row] = stored_rows(perf_form.indicators.all())
+    assert row["sign"] == ""  # a bare number states none
     edit(filler_client, perf_form, [dict(row, sign=Sign.OTHER)], initial_forms=1)
     [row] = stored_rows(perf_form.indicators.all())
     edit(filler_client, perf_form, [dict(row, value=">=6个", value_note="按合同")], initial_forms=1)
