@@ -12,6 +12,8 @@ from io import BytesIO
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from indicators.choices import TargetScope
@@ -180,12 +182,18 @@ class _LayoutWriter:
         return cell
 
     def merge(self, row1: int, col1: int, row2: int, col2: int):
-        """Merge after styling every cell of the range, so the border goes all round."""
-        for r in range(row1, row2 + 1):
-            for c in range(col1, col2 + 1):
-                self.cell(r, c).border = BORDER
+        """Merge after styling the range's first cell: openpyxl draws its border round the range's edges.
+
+        As `ws.merge_cells`, less its check of the new range against every range merged so far:
+        that is quadratic, and a form at every cap with its rows' details merges ~1,800 ranges.
+        The writer merges each cell once.
+        """
+        self.cell(row1, col1).border = BORDER
         if (row1, col1) != (row2, col2):
-            self.ws.merge_cells(start_row=row1, start_column=col1 + 1, end_row=row2, end_column=col2 + 1)
+            cells = CellRange(min_col=col1 + 1, min_row=row1, max_col=col2 + 1, max_row=row2)
+            merged = MergedCellRange(self.ws, cells.coord)
+            self.ws.merged_cells.ranges.add(merged)
+            self.ws._clean_merge_range(merged)
 
     def next_row(self, height: float | None = None) -> int:
         self.row += 1
