@@ -251,7 +251,7 @@ def bench_excel_at_caps(count: int) -> dict:
     from django.conf import settings
 
     from projects.exchange.layout import budget_fields, header_fields
-    from projects.exchange.sheet import SheetForm
+    from projects.exchange.sheet import SheetForm, SheetRow
     from projects.exchange.writer import official_xlsx
     from projects.models import LEVEL3_MAX_LENGTH, NARRATIVE_MAX_LENGTH, Indicator, PerformanceForm
 
@@ -267,7 +267,7 @@ def bench_excel_at_caps(count: int) -> dict:
             header[name] = None
     value_cap = Indicator._meta.get_field("value").max_length
     rows = [
-        ("产出目标", "数量", capped("指标", LEVEL3_MAX_LENGTH, i), capped("=", value_cap, i))
+        SheetRow("产出目标", "数量", capped("指标", LEVEL3_MAX_LENGTH, i), capped("=", value_cap, i))
         for i in range(settings.MAX_INDICATOR_ROWS)
     ]
     sheet = SheetForm(

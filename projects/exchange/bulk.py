@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import xlsxwriter
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import FormKind
 from projects.models import Indicator
@@ -25,10 +26,11 @@ from .sheet import clean_text
 
 TEXT, INTEGER, MONEY, NUMBER, DATE = "text", "integer", "money", "number", "date"
 
-_KINDS = {schema.DATE: DATE, schema.MONEY: MONEY}  # text, narrative and 是/否 are written as text
-_WIDTHS = {schema.DATE: 12, schema.MONEY: 16, schema.BOOL: 10}
+# Text, narrative, 是/否 and the choices (by their labels: ≥, 计划标准) are written as text.
+_KINDS = {schema.DATE: DATE, schema.MONEY: MONEY, schema.DECIMAL: NUMBER}
+_WIDTHS = {schema.DATE: 12, schema.MONEY: 16, schema.BOOL: 10, schema.CHOICE: 10, schema.DECIMAL: 8}
 # Names run long; every other catalogue column is as wide as its kind's.
-_WIDE = {"project_name": 30, "level3": 36, "value": 18}
+_WIDE = {"project_name": 30, "level3": 36, "value": 18, "value_note": 30, "scoring": 30, "explanation": 30}
 
 
 def _column(entry: schema.FormField) -> tuple[str, str, int]:
@@ -50,6 +52,7 @@ FORM_COLUMNS = [
     ("年度", INTEGER, 8),
     ("主管部门", TEXT, 20),
     ("申报单位", TEXT, 24),
+    (str(Organization._meta.get_field("code").verbose_name), TEXT, 14),  # 单位代码
     _column(FORM_ENTRIES[0]),
     ("表类型", TEXT, 10),
     *(_column(entry) for entry in FORM_ENTRIES[1:]),
@@ -58,15 +61,21 @@ FORM_COLUMNS = [
     ("警告数", INTEGER, 8),
 ]
 INDICATOR_SHEET = "指标"
+# The row as the 一体化 standard names its columns: the paper form's four, 目标类型 and 计算符号,
+# then 指标值 / 度量单位 as parsed when the row was saved (上限 for a range), then the details.
+# 二级指标（原表名称） prints the 二级 as the published form wrote it (the framework's name when it kept none).
+_ROW_ENTRIES = [schema.get(name) for name in ("level1", "level2", "level3", "value", "scope", "sign")]
+_DETAIL_ENTRIES = [entry for entry in schema.ROW_FIELDS if entry not in _ROW_ENTRIES]
+INDICATOR_VALUE, MEASURE_UNIT, UPPER_BOUND = _("指标值"), _("度量单位"), _("上限")
 INDICATOR_COLUMNS = [
     ("年度", INTEGER, 8),
     ("申报单位", TEXT, 24),
     _column(schema.get(TITLE_FIELD)),
-    *(_column(entry) for entry in schema.ROW_FIELDS),
-    ("比较符", TEXT, 8),
-    ("数值", NUMBER, 12),
-    ("上限", NUMBER, 12),
-    ("单位", TEXT, 10),
+    *(_column(entry) for entry in _ROW_ENTRIES),
+    (str(INDICATOR_VALUE), NUMBER, 12),
+    (str(UPPER_BOUND), NUMBER, 12),
+    (str(MEASURE_UNIT), TEXT, 10),
+    *(_column(entry) for entry in _DETAIL_ENTRIES),
 ]
 
 WORKBOOK_OPTIONS = {
@@ -81,6 +90,7 @@ FORM_FIELDS = (
     "year__year",
     "unit__kind",
     "unit__name",
+    "unit__code",
     "unit__parent__name",
     "kind",
     "status",
@@ -93,13 +103,20 @@ INDICATOR_FIELDS = (
     "perf_form__year__year",
     "perf_form__unit__name",
     f"perf_form__{TITLE_FIELD}",
-    *(entry.name for entry in schema.ROW_FIELDS),
-    "target_op",
+    *(entry.name for entry in _ROW_ENTRIES),
     "target_low",
     "target_high",
     "target_unit",
+    *(entry.name for entry in _DETAIL_ENTRIES),
     "perf_form__kind",
 )
+_LEVEL2, _LEVEL2_LABEL = INDICATOR_FIELDS.index("level2"), INDICATOR_FIELDS.index("level2_label")
+# Stored choice values (ge, plan) as the form prints them (≥, 计划标准).
+_CHOICES = {
+    INDICATOR_FIELDS.index(entry.name): {value: str(label) for value, label in entry.choices.choices}
+    for entry in schema.ROW_FIELDS
+    if entry.kind == schema.CHOICE
+}
 EXPORT_ORDER = ("-year__year", "unit__name", "kind", TITLE_FIELD, "pk")
 # The same forms order, then the rows of each form as on paper.
 INDICATOR_ORDER = (
@@ -126,7 +143,7 @@ def form_rows(forms) -> Iterator[tuple]:
     answers = {value: shown(TITLE_FIELD, value) for value in (True, False, None)}  # 是, 否, ""
     yes_no = [i for i, entry in enumerate(FORM_ENTRIES) if entry.kind == schema.BOOL]
     rows = forms.order_by(*EXPORT_ORDER).values_list(*FORM_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for year, unit_kind, unit_name, parent_name, kind, status, errors, warnings, fund_total, *values in rows:
+    for year, unit_kind, unit_name, unit_code, parent_name, kind, status, errors, warnings, fund_total, *values in rows:
         department = unit_name if unit_kind == Organization.Kind.DEPARTMENT else parent_name
         if kind == FormKind.DEPARTMENT:
             values[0] = department_form_title(unit_name)
@@ -137,6 +154,7 @@ def form_rows(forms) -> Iterator[tuple]:
             year,
             department or "",
             unit_name,
+            unit_code,
             values[0],
             kinds.get(kind, kind),
             *values[1:],
@@ -158,11 +176,14 @@ def indicator_rows(forms) -> Iterator[tuple]:
         .values_list(*INDICATOR_FIELDS)
     )
     department = FormKind.DEPARTMENT.value
-    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
+    for fetched in queryset.iterator(chunk_size=CHUNK_SIZE):
+        row = list(fetched)
         if row[-1] == department:
-            yield (row[0], row[1], department_form_title(row[1]), *row[3:-1])
-        else:
-            yield row[:-1]
+            row[2] = department_form_title(row[1])
+        row[_LEVEL2_LABEL] = row[_LEVEL2_LABEL] or row[_LEVEL2]
+        for index, labels in _CHOICES.items():
+            row[index] = labels.get(row[index], row[index])
+        yield tuple(row[:-1])
 
 
 def write_bulk(

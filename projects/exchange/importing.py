@@ -213,7 +213,7 @@ def _check_fits(parsed: ParsedForm, values: dict) -> None:
     for name in (parsed.unit, parsed.department):
         check_text(Organization, "name", name or "", _("单位名称"))
     for number, row in enumerate(parsed.indicators, 1):
-        for field_name in ("level1", "level2", "level3", "value"):
+        for field_name in ("level1", "level2", "level3", "value", "level2_label"):
             label = _("第%(number)s行指标的%(field)s") % {
                 "number": number,
                 "field": Indicator._meta.get_field(field_name).verbose_name,

@@ -16,6 +16,9 @@ from datetime import date
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from indicators.choices import Sign, TargetScope
+from indicators.targets import parse_target
+
 from .. import schema
 
 # -- the grid -------------------------------------------------------------------------------
@@ -33,6 +36,10 @@ MONEY_FORMAT = "#,##0.00"
 # Two decimals, more only when the 元 amount needs them to stay exact (as `format_wan`).
 WAN_FORMAT = "#,##0.00####"
 DATE_FORMAT = "yyyy-mm-dd"
+
+# In the workbook's keywords: written with the rows' details (issue #14). A file without it was
+# downloaded before they existed, so its rows keep the form's details rather than clear them.
+ROW_DETAILS_MARK = "perfgoals:row-details"
 
 YES, NO = _("是"), _("否")
 # Where the unit's own name stands (部门名称), rather than a field of the catalogue.
@@ -69,6 +76,8 @@ class Line:
     """Label/value pairs side by side on one line, as paper prints them."""
 
     labels: tuple[Label, ...]
+    # A line files written before it existed lack: the reader takes it when it is there.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,9 @@ class Layout:
     year_line: str | Promise | None
     unit_label: str | Promise
     blocks: tuple[Block, ...]
-    table_title: str | Promise
+    table_title: str | Promise  # the 年度 set's table
     table_header: tuple[str | Promise, ...]
+    overall_title: str | Promise = ""  # the 总体 set's table, printed when the form has one
 
     def title_for(self, year: int) -> str:
         return str(self.title) % {"year": year}
@@ -160,6 +170,7 @@ PROJECT_LAYOUT = Layout(
                 Line((_at(0, "project_name"), _at(3, "category"))),
                 Line((_at(0, "planned_start"), _at(3, "planned_end"))),
                 Line((_at(0, "gov_purchase"), _at(3, "performance_type"))),
+                Line((_at(0, "project_code"),), optional=True),
                 *(Narrative(_at(0, name)) for name in schema.names(schema.PROJECT, kind=schema.NARRATIVE)),
             ),
         ),
@@ -173,6 +184,7 @@ PROJECT_LAYOUT = Layout(
     ),
     table_title=_("%(year)s年绩效目标"),
     table_header=schema.TABLE_HEADINGS[schema.PROJECT],
+    overall_title=_("总体绩效目标"),
 )
 
 DEPARTMENT_LAYOUT = Layout(
@@ -206,9 +218,22 @@ DEPARTMENT_LAYOUT = Layout(
     ),
     table_title=_("部门整体支出年度绩效指标"),
     table_header=schema.TABLE_HEADINGS[schema.DEPARTMENT],
+    overall_title=_("部门整体支出总体绩效指标"),
 )
 
 LAYOUTS = {layout.kind: layout for layout in (PROJECT_LAYOUT, DEPARTMENT_LAYOUT)}
+
+
+def optional_fields(kind: str) -> list[str]:
+    """The fields of the lines older files lack."""
+    return [
+        label.field
+        for block in LAYOUTS[kind].blocks
+        for line in block.lines
+        if isinstance(line, Line) and line.optional
+        for label in line.labels
+        if label.entry
+    ]
 
 
 def header_fields(kind: str) -> list[str]:
@@ -246,6 +271,47 @@ def shown(name: str, value) -> str:
 
 # -- the indicator table ----------------------------------------------------------------------
 
+# A row's details print under it, one line each (label in C, text across D:F), only when filled:
+# 目标类型 is which table the row stands in, 二级指标（原表名称） its 二级 cell.
+DETAIL_FIELDS = tuple(entry.name for entry in schema.ROW_FIELDS[4:] if entry.name not in ("scope", "level2_label"))
+DETAIL_LABEL_COL, DETAIL_VALUE_COL = 2, 3
+
+
+def printed_level2(row) -> str:
+    """The 二级 as the form prints it: the published wording where the row keeps one."""
+    return row.level2_label or row.level2
+
+
+def stated_sign(row) -> str:
+    """The row's 计算符号 when its value does not say it already (`定量（其他）` for `100%`), else ""."""
+    if not row.sign or row.sign == Sign.of_target(parse_target(row.value)):
+        return ""
+    return row.sign
+
+
+def row_details(row) -> list[tuple[str, str, str]]:
+    """(field, label, text) of the row's filled details, in the catalogue's order."""
+    details = []
+    for name in DETAIL_FIELDS:
+        entry = schema.get(name)
+        value = stated_sign(row) if name == "sign" else getattr(row, name)
+        if value is None or value == "":
+            continue
+        if entry.kind == schema.CHOICE:
+            text = entry.choice_label(value)
+        elif entry.kind == schema.DECIMAL:
+            text = format_weight(value)
+        else:
+            text = str(value)
+        details.append((name, str(entry.label), text))
+    return details
+
+
+def format_weight(weight) -> str:
+    """权重 without trailing zeros: 20, 12.5."""
+    text = f"{weight:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 @dataclass
 class TableRow:
@@ -254,22 +320,45 @@ class TableRow:
     level1_span: int = 0  # 0: this cell is merged into the one above
     level2_span: int = 0
     warnings: list = field(default_factory=list)
+    opens_overall: bool = False  # the first row of the 总体 set: a table of its own starts here
+    details: list = field(default_factory=list)  # row_details(row)
+    level1_lines: int = 0  # the table lines its merged 一级 / 二级 cell spans: rows and their details
+    level2_lines: int = 0
+
+    @property
+    def lines(self) -> int:
+        return 1 + len(self.details)
+
+    @property
+    def level2(self) -> str:
+        return printed_level2(self.row)
 
 
 def indicator_table(rows: list, warnings_by_row: dict[int, list] | None = None) -> list[TableRow]:
-    """Rows with rowspans for 一级 and 二级: consecutive equal cells merge, as on paper."""
+    """Rows with rowspans for 一级 and 二级: consecutive equal cells merge, as on paper.
+
+    The 年度 set comes first, then the 总体 set (each in its order); `index` stays the row's
+    place in `rows`, which the warnings count by.
+    """
     warnings_by_row = warnings_by_row or {}
-    table = [TableRow(row=r, index=i, warnings=warnings_by_row.get(i, [])) for i, r in enumerate(rows)]
+    ordered = sorted(enumerate(rows), key=lambda pair: pair[1].scope == TargetScope.OVERALL)
+    table = [TableRow(row=r, index=i, warnings=warnings_by_row.get(i, []), details=row_details(r)) for i, r in ordered]
     level1_head = level2_head = None
+    overall = False
     for item in table:
         r = item.row
+        if not overall and r.scope == TargetScope.OVERALL:
+            overall = item.opens_overall = True
+            level1_head = None
         if level1_head is None or level1_head.row.level1 != r.level1:
             level1_head = item
             level2_head = None
         level1_head.level1_span += 1
-        if level2_head is None or level2_head.row.level2 != r.level2:
+        level1_head.level1_lines += item.lines
+        if level2_head is None or level2_head.level2 != item.level2:
             level2_head = item
         level2_head.level2_span += 1
+        level2_head.level2_lines += item.lines
     return table
 
 
@@ -308,6 +397,7 @@ class OfficialPage:
     blocks: list[PageBlock]
     table_title: str
     table_header: list[str]
+    overall_title: str = ""
 
 
 def _page_span(first: int, last: int) -> int:
@@ -384,6 +474,7 @@ def official_page(kind: str, year: int, unit_name: str, values: dict) -> Officia
         blocks=blocks,
         table_title=layout.table_title_for(year),
         table_header=[str(text) for text in layout.table_header],
+        overall_title=str(layout.overall_title),
     )
 
 

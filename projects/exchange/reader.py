@@ -2,20 +2,25 @@
 
 Hostile files are refused before they are parsed (size, unpacked size, rows), and whatever a
 broken file makes openpyxl raise becomes an UploadError: the caller changes nothing.
+
+The file shows rows as the form prints them (the published 二级, `≥95%`): `sheet.settle` gives
+them back what they stand for. Files written before the rows had details (no 项目代码 line, no
+detail lines, no 总体 table) still read: what they lack is optional in the layout.
 """
 
 import logging
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from indicators.choices import TargetScope
 from indicators.models import FormKind
 from indicators.targets import normalize
 from projects.models import Indicator
@@ -24,8 +29,21 @@ from .. import schema
 from ..lib.dates import DateError, in_order, parse_date
 from ..lib.money import INVALID, NEGATIVE, TOO_LARGE, TOO_PRECISE, MoneyError, parse_wan, parse_yuan
 from ..models import PerformanceForm
-from .layout import COLUMNS, LAYOUTS, NO, TABLE_COLUMNS, YES, Group, Label, Layout, Narrative
-from .sheet import SheetForm, clean_text
+from .layout import (
+    COLUMNS,
+    DETAIL_FIELDS,
+    DETAIL_VALUE_COL,
+    LAYOUTS,
+    NO,
+    ROW_DETAILS_MARK,
+    TABLE_COLUMNS,
+    YES,
+    Group,
+    Label,
+    Layout,
+    Narrative,
+)
+from .sheet import SheetForm, SheetRow, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +68,17 @@ class _Cell:
 
 def read_official(upload, *, name: str = "") -> SheetForm:
     """Read an uploaded official-layout .xlsx; raises UploadError and changes nothing on a bad file."""
-    rows = _sheet_rows(upload, name=name)
-    return _LayoutReader(rows).read()
+    rows, marked = _sheet_rows(upload, name=name)
+    sheet = _LayoutReader(rows).read()
+    sheet.predates_details = not marked
+    return sheet
 
 
-def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
-    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first."""
+def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
+    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first.
+
+    Also whether the file carries ROW_DETAILS_MARK (written since the rows have details).
+    """
     not_xlsx = _(
         "文件“%(name)s”不是 Excel 2007 及以后的 .xlsx 文件。如果是旧版 .xls 或 WPS 格式，请先另存为 .xlsx。"
     ) % {"name": name or _("（未命名）")}
@@ -98,6 +121,7 @@ def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
             if not workbook.worksheets:
                 raise UploadError(_("文件里没有工作表。"))
             ws = workbook.worksheets[0]
+            marked = ROW_DETAILS_MARK in (workbook.properties.keywords or "")
             # read_only trusts the sheet's own <dimension>, which may claim one row of a million.
             ws.reset_dimensions()
             for number, row in enumerate(ws.iter_rows(max_col=COLUMNS), start=1):
@@ -111,7 +135,7 @@ def _sheet_rows(upload, *, name: str) -> list[list[_Cell]]:
     except Exception:
         logger.info("unreadable upload %r", name, exc_info=True)
         raise UploadError(_("文件“%(name)s”已损坏或不完整，无法读取。请重新保存后再上传。") % {"name": name}) from None
-    return rows
+    return rows, marked
 
 
 def _megabytes(size: int) -> str:
@@ -159,6 +183,13 @@ class _LayoutReader:
             )
         self.pos += 1
         return self.pos - 1
+
+    def next_is(self, label: Label) -> bool:
+        """Whether the next non-blank row starts with `label` (an optional line is there)."""
+        self.skip_blank()
+        return self.pos < len(self.rows) and _label_text(self.cell(self.pos, label.col).value) == _label_text(
+            label.text
+        )
 
     def expect(self, index: int, label: Label) -> None:
         found = self.cell(index, label.col).value
@@ -209,13 +240,15 @@ class _LayoutReader:
                 elif isinstance(line, Group):
                     for number, each in enumerate(line.lines):
                         self.pair_row((line.label, *each.labels) if number == 0 else each.labels, values)
+                elif line.optional and not self.next_is(line.labels[0]):
+                    values.update(dict.fromkeys((label.field for label in line.labels if label.entry), ""))
                 else:
                     self.pair_row(line.labels, values)
         table_title = layout.table_title_for(year)
         index = self.take(table_title)
         if not _with_year(layout.table_title).fullmatch(_label_text(self.cell(index, 0).value)):
             self.pos = index  # no title row: go straight on to the table header
-        rows = self.table(tuple(str(text) for text in layout.table_header))
+        rows = self.table(tuple(str(text) for text in layout.table_header), str(layout.overall_title))
         header = {name: values[name] for name in layout.fields(schema.HEADER)}
         budget = {name: values[name] for name in layout.fields(schema.BUDGET)}
         if layout.kind == FormKind.PROJECT:
@@ -283,18 +316,35 @@ class _LayoutReader:
             )
         return text
 
-    def table(self, header: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
-        head = self.take(header[0])
-        for col, text in zip(TABLE_COLUMNS, header, strict=True):
-            if _label_text(self.cell(head, col).value) != _label_text(text):
-                raise UploadError(
-                    _("第%(row)s行：缺少“%(label)s”表头（单元格 %(cell)s）。")
-                    % {"row": head + 1, "label": text, "cell": _cell_name(head + 1, col)}
-                )
-        rows: list[tuple[str, str, str, str]] = []
+    def table(self, header: tuple[str, ...], overall_title: str) -> list[SheetRow]:
+        """The 年度 table and, after its title, the 总体 one; each row with the details under it.
+
+        A detail line has a detail's label in C and its text in D (the row's 三级 spans C:E,
+        so D is empty on an indicator row). Files written before the details existed have none.
+        """
+        self.table_header(self.take(header[0]), header)
+        rows: list[SheetRow] = []
         level1 = level2 = ""
-        for index in range(head + 1, len(self.rows)):
+        scope = TargetScope.ANNUAL
+        index = self.pos
+        while index < len(self.rows):
             texts = [_cell_text(self.cell(index, col)).strip() for col in TABLE_COLUMNS]
+            where = _("第%(row)s行") % {"row": index + 1}
+            if _label_text(texts[0]) == _label_text(overall_title) and not any(texts[1:]):
+                scope, level1, level2 = TargetScope.OVERALL, "", ""
+                index = self.table_header(index + 1, header) + 1
+                continue
+            detail = DETAIL_LABELS.get(_label_text(texts[2]))
+            if detail and not self.cell(index, DETAIL_VALUE_COL).blank:
+                if rows and rows[-1].scope == scope:
+                    rows[-1] = self.detail(rows[-1], detail, self.cell(index, DETAIL_VALUE_COL), where)
+                else:
+                    self.errors.append(
+                        _("%(where)s：“%(label)s”之前没有指标行。") % {"where": where, "label": texts[2]}
+                    )
+                index += 1
+                continue
+            index += 1
             # 一级 and 二级 are merged down their rows: an empty cell continues the one above.
             if texts[0]:
                 level1, level2 = texts[0], ""
@@ -303,7 +353,6 @@ class _LayoutReader:
             level3, value = texts[2], texts[3]
             if not level3 and not value:
                 continue
-            where = _("第%(row)s行") % {"row": index + 1}
             if not level3:
                 self.errors.append(_("%(where)s：有指标值但缺少三级指标名称。") % {"where": where})
             if not level1 or not level2:
@@ -315,13 +364,60 @@ class _LayoutReader:
                     self.errors.append(
                         _("%(where)s：%(name)s超过 %(n)s 个字。") % {"where": where, "name": name, "n": limit}
                     )
-            rows.append((level1, level2, level3, value))
+            rows.append(SheetRow(level1, level2, level3, value, scope=scope))
         if len(rows) > settings.MAX_INDICATOR_ROWS:
             self.errors.append(
                 _("指标有 %(count)s 行，一张表最多 %(n)s 行。") % {"count": len(rows), "n": settings.MAX_INDICATOR_ROWS}
             )
         self.pos = len(self.rows)
         return rows
+
+    def table_header(self, head: int, header: tuple[str, ...]) -> int:
+        for col, text in zip(TABLE_COLUMNS, header, strict=True):
+            if head >= len(self.rows) or _label_text(self.cell(head, col).value) != _label_text(text):
+                raise UploadError(
+                    _("第%(row)s行：缺少“%(label)s”表头（单元格 %(cell)s）。")
+                    % {"row": head + 1, "label": text, "cell": _cell_name(head + 1, col)}
+                )
+        self.pos = head + 1
+        return head
+
+    def detail(self, row: SheetRow, name: str, cell: _Cell, where: str) -> SheetRow:
+        """The row with one detail read from its line; a value the field cannot take is an error."""
+        entry = schema.get(name)
+        text = _cell_text(cell).strip()
+        label = str(entry.label)
+        if entry.kind == schema.CHOICE:
+            value = _choice(entry, text)
+            if value is None:
+                choices = "、".join(str(choice.label) for choice in entry.choices)
+                self.errors.append(
+                    _("%(where)s：%(label)s“%(text)s”不是可选的值（%(choices)s）。")
+                    % {"where": where, "label": label, "text": text, "choices": choices}
+                )
+                return row
+        elif entry.kind == schema.DECIMAL:
+            value = self.weight(text, where, label)
+        else:
+            value = text
+            if len(text) > entry.max_length:
+                self.errors.append(
+                    _("%(where)s：%(name)s超过 %(n)s 个字。") % {"where": where, "name": label, "n": entry.max_length}
+                )
+        return replace(row, **{name: value})
+
+    def weight(self, text: str, where: str, label: str) -> Decimal | None:
+        try:
+            weight = Decimal(text.removesuffix("%"))
+        except InvalidOperation:
+            weight = None
+        if weight is None or not weight.is_finite() or not 0 <= weight <= 100 or weight != weight.quantize(CENT):
+            self.errors.append(
+                _("%(where)s：%(label)s应为 0 到 100 之间的数，最多两位小数，而不是“%(text)s”。")
+                % {"where": where, "label": label, "text": text}
+            )
+            return None
+        return weight.quantize(CENT)
 
     # -- values ------------------------------------------------------------------
     def short_text(self, cell: _Cell, where: str, name: str) -> str:
@@ -380,6 +476,20 @@ class _LayoutReader:
             self.errors.append(_("请在“项目名称”一栏填写项目名称。"))
         if not in_order(header.get("planned_start"), header.get("planned_end")):
             self.errors.append(_("计划完成日期不能早于计划开始日期。"))
+
+
+# {label as read back: row field} of the details a row's lines may hold (layout.DETAIL_FIELDS).
+DETAIL_LABELS = {_label_text(schema.get(name).label): name for name in DETAIL_FIELDS}
+CENT = Decimal("0.01")
+
+
+def _choice(entry: schema.FormField, text: str) -> str | None:
+    """A CHOICE field's value from its label as printed (≥, 计划标准), or from the stored value itself."""
+    key = _label_text(text)
+    for value, label in entry.choices.choices:
+        if key in (_label_text(label), _label_text(value)):
+            return value
+    return None
 
 
 def _cell_text(cell: _Cell) -> str:

@@ -5,7 +5,8 @@ a text file, so cells are separated by tabs, some rows lost their leading tabs,
 paragraph markup survived in some cells, and the department overall form puts
 every cell on a line of its own. `parse_text` turns such a text into one
 ParsedForm per table, with the indicator rows placed under the 一级/二级 names
-of the framework that applies to the form. Names and labels are compared as
+of the framework that applies to the form; a 二级 printed in other words (环境效益 for
+生态效益) is kept beside the name as the row's `level2_label`. Names and labels are compared as
 indicators.targets.normalize folds them: width and spacing do not matter.
 """
 
@@ -478,6 +479,7 @@ class _Context:
 
     level1: str = ""
     level2: str = ""
+    level2_label: str = ""  # the 二级 as printed, where it is not the framework's name
     level3_col: int = 2
 
 
@@ -542,18 +544,26 @@ def _read_row(cells: list[str], names: _Names, ctx: _Context) -> dict[str, str] 
     if len(rest) == 1 and taken and rest[0].startswith(_TARGET_START):
         # "满意度\t>=90%": a 三级 that happens to share a category's name.
         rest.insert(0, taken.pop()[2])
-    for level1, level2, _text in taken:
+    for level1, level2, text in taken:
+        # Filed under the framework's node; a published form's own 二级 wording is kept beside it.
         ctx.level1, ctx.level2 = level1, level2
+        ctx.level2_label = text if level2 and text != level2 else ""
     if not rest:
         return None
     extras = rest[:-2]
     if extras:
         # Category names the framework does not know, kept as printed.
-        ctx.level2 = extras[-1]
+        ctx.level2, ctx.level2_label = extras[-1], ""
         if len(extras) > 1:
             ctx.level1 = " ".join(extras[:-1])
     level3, value = (rest[-2], rest[-1]) if len(rest) > 1 else (rest[0], "")
-    return {"level1": ctx.level1, "level2": ctx.level2, "level3": level3, "value": value}
+    return {
+        "level1": ctx.level1,
+        "level2": ctx.level2,
+        "level3": level3,
+        "value": value,
+        "level2_label": ctx.level2_label,
+    }
 
 
 def _is_framework_name(text: str, names: _Names) -> bool:

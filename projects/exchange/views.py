@@ -7,6 +7,7 @@ process: the confirm request may land on another app server.
 """
 
 import secrets
+from dataclasses import replace
 
 from django import forms
 from django.conf import settings
@@ -32,8 +33,8 @@ from ..models import ExportJob, FiscalYear, PerformanceForm
 from ..permissions import can_create, can_edit, get_form_or_404
 from ..services import exports
 from . import reader
-from .layout import budget_fields, header_fields
-from .sheet import SheetForm
+from .layout import budget_fields, header_fields, optional_fields
+from .sheet import SheetForm, SheetRow, settle
 from .writer import official_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,7 +138,20 @@ def _preview(request, *, sheet: SheetForm, current: SheetForm | None, token: str
 
 def _row_inputs(sheet: SheetForm, perf_form: PerformanceForm | None = None) -> list[services.RowInput]:
     """Rows to save, keeping the id of each existing row with the same 一级/二级/三级 (and its comments)."""
-    return services.match_rows(perf_form, [services.RowInput(*row) for row in sheet.rows])
+    rows = [services.RowInput(**{**row.data(), "weight": row.weight}) for row in sheet.rows]
+    return services.match_rows(perf_form, rows)
+
+
+def _settled(sheet: SheetForm, perf_form: PerformanceForm | None) -> SheetForm:
+    """The upload with what the file only shows (printed 二级 and values) taken back from the form.
+
+    A file written before the rows had details keeps the form's details and 项目代码: it could not hold them.
+    """
+    current = [SheetRow.from_indicator(r) for r in perf_form.indicators.all()] if perf_form else []
+    header = dict(sheet.header)
+    if sheet.predates_details and perf_form is not None:
+        header.update({name: getattr(perf_form, name) for name in optional_fields(sheet.kind)})
+    return replace(sheet, header=header, rows=settle(sheet.rows, current, keep_details=sheet.predates_details))
 
 
 @login_required
@@ -168,6 +182,7 @@ def upload(request, pk):
                 % {"file_year": sheet.year, "year": perf_form.year.year}
             ]
         if sheet and not errors:
+            sheet = _settled(sheet, perf_form)
             token = _remember(request, sheet, form_id=perf_form.pk, version=perf_form.version)
             current = SheetForm.from_form(perf_form, perf_form.indicators.all())
             return _preview(
@@ -191,6 +206,12 @@ def upload_confirm(request, pk):
         messages.error(request, _("没有待确认的上传（可能已确认过或已被新的上传替换），请重新上传。"))
         return redirect("projects:excel_upload", pk=perf_form.pk)
     sheet = SheetForm.from_json(pending["sheet"])
+    current = SheetForm.from_form(perf_form, perf_form.indicators.all())
+    if pending["version"] == perf_form.version and sheet.snapshot() == current.snapshot():
+        # Nothing to save: no new version, no history for a file that changes nothing.
+        _forget(request)
+        messages.info(request, _("上传的文件与本表现在的内容相同，没有改动。"))
+        return redirect(perf_form)
     try:
         services.save_form(
             perf_form=perf_form,
@@ -225,6 +246,7 @@ def upload_new(request):
         if sheet and not errors:
             errors = _creation_problems(request.user, sheet)
         if sheet and not errors:
+            sheet = _settled(sheet, None)
             token = _remember(request, sheet, form_id=None, version=None)
             return _preview(
                 request, sheet=sheet, current=None, token=token, action=reverse("projects:excel_create_confirm")

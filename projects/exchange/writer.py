@@ -7,13 +7,16 @@ sets `data_type = "s"` after the value.
 
 import math
 import unicodedata
-from dataclasses import dataclass
 from io import BytesIO
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
+
+from indicators.choices import TargetScope
 
 from .. import schema
 from ..lib.money import yuan_to_wan
@@ -21,8 +24,11 @@ from .layout import (
     COLUMN_WIDTHS,
     COLUMNS,
     DATE_FORMAT,
+    DETAIL_LABEL_COL,
+    DETAIL_VALUE_COL,
     LAYOUTS,
     MONEY_FORMAT,
+    ROW_DETAILS_MARK,
     TABLE_COLUMNS,
     UNIT_NAME,
     WAN_FORMAT,
@@ -33,7 +39,7 @@ from .layout import (
     shown,
     value_span,
 )
-from .sheet import SheetForm, clean_text
+from .sheet import SheetForm, SheetRow, clean_text
 
 FONT_NAME = "SimSun"  # 宋体, as the printed forms; LibreOffice substitutes a CJK font
 FONT_SIZE = 10.5
@@ -176,12 +182,18 @@ class _LayoutWriter:
         return cell
 
     def merge(self, row1: int, col1: int, row2: int, col2: int):
-        """Merge after styling every cell of the range, so the border goes all round."""
-        for r in range(row1, row2 + 1):
-            for c in range(col1, col2 + 1):
-                self.cell(r, c).border = BORDER
+        """Merge after styling the range's first cell: openpyxl draws its border round the range's edges.
+
+        As `ws.merge_cells`, less its check of the new range against every range merged so far:
+        that is quadratic, and a form at every cap with its rows' details merges ~1,800 ranges.
+        The writer merges each cell once.
+        """
+        self.cell(row1, col1).border = BORDER
         if (row1, col1) != (row2, col2):
-            self.ws.merge_cells(start_row=row1, start_column=col1 + 1, end_row=row2, end_column=col2 + 1)
+            cells = CellRange(min_col=col1 + 1, min_row=row1, max_col=col2 + 1, max_row=row2)
+            merged = MergedCellRange(self.ws, cells.coord)
+            self.ws.merged_cells.ranges.add(merged)
+            self.ws._clean_merge_range(merged)
 
     def next_row(self, height: float | None = None) -> int:
         self.row += 1
@@ -262,40 +274,57 @@ class _LayoutWriter:
             cell.alignment = WRAP_CENTER_TOP
         self.merge(first, 0, self.row, 0)
 
-    def table(self, header: tuple[str, ...], rows: list[tuple[str, str, str, str]]) -> None:
-        """The indicator table, 一级 and 二级 merged down their rows, its header repeated on every page."""
+    def table(self, header: tuple[str, ...], rows: list[SheetRow], *, repeat_header: bool = True) -> None:
+        """The indicator table, 一级 and 二级 merged down their rows, its header repeated on every page.
+
+        A row's filled details (指标值说明, 设定依据, …) stand under it, a line each: the label
+        in C, the text across D:F, so the table keeps the paper form's four columns.
+        """
         head = self.next_row(_height(1))
         for col, text in zip(TABLE_COLUMNS, header, strict=True):
             self.text(head, col, text, font=BOLD_FONT, align=WRAP_CENTER, fill=LABEL_FILL)
         self.merge(head, 2, head, 4)
-        self.ws.print_title_rows = f"{head}:{head}"
+        if repeat_header:
+            self.ws.print_title_rows = f"{head}:{head}"
 
         widths = [COLUMN_WIDTHS[0], COLUMN_WIDTHS[1], _span_width(2, 4), COLUMN_WIDTHS[5]]
-        items = indicator_table([_PlainRow(*r) for r in rows])
+        detail_widths = (COLUMN_WIDTHS[DETAIL_LABEL_COL], _span_width(DETAIL_VALUE_COL, COLUMNS - 1))
+        items = indicator_table(rows)
         first = head + 1
-        heights = []
+        heights: list[float] = []
+        starts: list[int] = []  # offset of each item's first line in `heights`
         for item in items:
             row = self.next_row()
-            level1, level2, level3, value = (clean_text(v) for v in rows[item.index])
+            starts.append(len(heights))
+            level1, level2, level3, value = (clean_text(v) for v in item.row.cells)
             self.text(row, 0, level1, align=WRAP_CENTER)
             self.text(row, 1, level2, align=WRAP_CENTER)
             self.text(row, 2, level3)
             self.merge(row, 2, row, 4)
             self.text(row, 5, value)
             heights.append(_height(max(_line_count(level3, widths[2]), _line_count(value, widths[3]))))
+            for _name, label, text in item.details:
+                row = self.next_row()
+                self.text(row, DETAIL_LABEL_COL, label, align=WRAP_CENTER, fill=LABEL_FILL)
+                # 权重 too is written as the page prints it (20, 12.5): a text the reader parses.
+                self.text(row, DETAIL_VALUE_COL, clean_text(text))
+                self.merge(row, DETAIL_VALUE_COL, row, COLUMNS - 1)
+                lines = max(_line_count(label, detail_widths[0]), _line_count(clean_text(text), detail_widths[1]))
+                heights.append(_height(lines))
+        ends = [*starts[1:], len(heights)]
         # A merged 一级/二级 cell must fit in the rows it spans: grow its last row if not.
-        for item in items:
+        for number, item in enumerate(items):
             for col, span in ((0, item.level1_span), (1, item.level2_span)):
                 if not span:
                     continue
-                start = item.index
-                needed = _height(_line_count(clean_text(rows[start][col]), widths[col]))
-                have = sum(heights[start : start + span])
+                start, stop = starts[number], ends[number + span - 1]
+                needed = _height(_line_count(clean_text(item.row.cells[col]), widths[col]))
+                have = sum(heights[start:stop])
                 if have < needed:
-                    heights[start + span - 1] = min(MAX_ROW_HEIGHT, heights[start + span - 1] + needed - have)
-                if span > 1:
+                    heights[stop - 1] = min(MAX_ROW_HEIGHT, heights[stop - 1] + needed - have)
+                if stop - start > 1:
                     self.cell(first + start, col).alignment = WRAP_CENTER_TOP
-                    self.merge(first + start, col, first + start + span - 1, col)
+                    self.merge(first + start, col, first + stop - 1, col)
         for offset, height in enumerate(heights):
             self.ws.row_dimensions[first + offset].height = height
 
@@ -310,17 +339,10 @@ class _LayoutWriter:
         ws.print_options.horizontalCentered = True
         ws.print_area = f"A1:{get_column_letter(COLUMNS)}{self.row}"
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        self.workbook.properties.keywords = ROW_DETAILS_MARK
         buffer = BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()
-
-
-@dataclass
-class _PlainRow:
-    level1: str
-    level2: str
-    level3: str
-    value: str
 
 
 def _text_cell(cell, value):
@@ -350,6 +372,13 @@ def official_xlsx(sheet: SheetForm) -> bytes:
                 out.group(line, values)
             else:
                 out.pair_row(line.labels, values)
+    header = tuple(str(text) for text in layout.table_header)
+    annual = [row for row in sheet.rows if row.scope != TargetScope.OVERALL]
+    overall = [row for row in sheet.rows if row.scope == TargetScope.OVERALL]
     out.section(layout.table_title_for(sheet.year))
-    out.table(tuple(str(text) for text in layout.table_header), sheet.rows)
+    out.table(header, annual)
+    if overall:
+        # The 总体 set, a table of its own after the 年度 one (repeating the first table's header on its pages).
+        out.section(str(layout.overall_title))
+        out.table(header, overall, repeat_header=False)
     return out.finish()

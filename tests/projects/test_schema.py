@@ -8,11 +8,12 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
+from indicators.choices import TargetScope
 from indicators.models import FormKind
 from projects import schema, services
 from projects.exchange import layout, reader, writer
 from projects.exchange.importing import form_values
-from projects.exchange.sheet import SheetForm
+from projects.exchange.sheet import SheetForm, SheetRow, settle
 from projects.exchange.textimport import DEPARTMENT_HEADER, PROJECT_HEADER, ParsedForm
 from projects.forms import header_form_class
 from projects.lib.diff import _label, diff_snapshots
@@ -94,7 +95,7 @@ def test_excel_writes_and_reads_every_field(kind):
         unit_name="甲单位",
         header={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.HEADER},
         budget={e.name: sample(e, i) for i, e in enumerate(entries) if e.section == schema.BUDGET},
-        rows=[("产出指标", "数量指标", "检查次数", "=12次")],
+        rows=[SheetRow("产出指标", "数量指标", "检查次数", "=12次")],
     )
     back = reader.read_official(BytesIO(writer.official_xlsx(sheet)))
     assert (back.header, back.budget) == (sheet.header, sheet.budget)
@@ -193,3 +194,40 @@ def test_snapshot_and_diff_carry_every_row_field_by_its_catalogue_label(perf_for
     assert list(snapshot_row) == ["id", *(entry.name for entry in schema.ROW_FIELDS)]
     for entry in schema.ROW_FIELDS:
         assert _label(entry.name) == str(entry.label)
+
+
+def row_sample(entry: schema.FormField, i: int):
+    """A distinct value of a row field's kind: a choice other than the default, a weight, a text."""
+    if entry.kind == schema.CHOICE:
+        return entry.choices.values[-1]
+    if entry.kind == schema.DECIMAL:
+        return Decimal(f"{i}.5")
+    return f"行{entry.name}{i}" if entry.kind == schema.TEXT else f"第{i}段\n第二行"
+
+
+def test_excel_writes_and_reads_every_row_field():
+    """Every row field goes out in the official workbook and comes back, settled against the form's row."""
+    row = SheetRow(**{entry.name: row_sample(entry, i) for i, entry in enumerate(schema.ROW_FIELDS)})
+    sheet = SheetForm(FormKind.PROJECT, 2020, "甲单位", {"project_name": "项目"}, {}, rows=[row])
+    [back] = reader.read_official(BytesIO(writer.official_xlsx(sheet))).rows
+    [settled] = settle([back], [row])
+    assert settled.data() == row.data()
+    # Read alone, the file gives every field but the two it prints in the 二级 cell and the value cell.
+    assert {name for name in row.data() if getattr(back, name) != getattr(row, name)} == {"level2", "level2_label"}
+
+
+def test_bulk_export_has_a_column_for_every_row_field():
+    from projects.exchange import bulk
+
+    titles = [title for title, _kind, _width in bulk.INDICATOR_COLUMNS]
+    for entry in schema.ROW_FIELDS:
+        assert entry.display_label in titles, entry.name
+    assert {"项目代码", "单位代码"} <= {title for title, _kind, _width in bulk.FORM_COLUMNS}
+
+
+def test_official_page_prints_every_row_detail_by_its_label():
+    row = SheetRow(**{entry.name: row_sample(entry, i) for i, entry in enumerate(schema.ROW_FIELDS)})
+    [item] = layout.indicator_table([row])
+    assert [name for name, _label, _text in item.details] == list(layout.DETAIL_FIELDS)
+    assert set(layout.DETAIL_FIELDS) == {entry.name for entry in schema.ROW_FIELDS[4:]} - {"scope", "level2_label"}
+    assert item.level2 == row.level2_label and item.opens_overall == (row.scope == TargetScope.OVERALL)

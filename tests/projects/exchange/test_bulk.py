@@ -1,19 +1,24 @@
 """The bulk export: two sheets of plain rows, typed cells, targets as stored, never a formula."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.management import call_command
 
+from indicators.choices import Sign
+from projects import services
 from projects.exchange import bulk, layout
-from projects.models import PerformanceForm
+from projects.exchange.importing import import_text_file
+from projects.models import Indicator, PerformanceForm
 from tests.factories import complete_form
 from tests.projects.exchange.helpers import (
     TRICKY_VALUES,
     assert_no_formula,
 )
+from tests.projects.exchange.test_row_fields import full_rows
+from tests.projects.exchange.textdumps import HENGDONG, SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +47,10 @@ def test_bulk_export_sheets_and_columns(exported):
         "年度",
         "主管部门",
         "申报单位",
+        "单位代码",
         "项目名称",
         "表类型",
+        "项目代码",
         "项目类别",
         "计划开始日期",
         "计划完成日期",
@@ -65,10 +72,19 @@ def test_bulk_export_sheets_and_columns(exported):
         "二级指标",
         "三级指标",
         "指标目标值",
-        "比较符",
-        "数值",
+        "目标类型",
+        "计算符号",
+        "指标值",
         "上限",
-        "单位",
+        "度量单位",
+        "指标值说明",
+        "设定依据",
+        "依据说明",
+        "评（扣）分标准",
+        "指标解释",
+        "权重",
+        "备注",
+        "二级指标（原表名称）",
     ]
     for ws in (forms, indicators):
         assert ws.freeze_panes == "A2"
@@ -78,31 +94,33 @@ def test_bulk_export_sheets_and_columns(exported):
 
 
 def test_bulk_export_types(exported, rich_form, dept_form):
-    rows = {row[3] or row[4]: row for row in exported["项目"].iter_rows(min_row=2, values_only=True)}
+    rows = {row[4] or row[5]: row for row in exported["项目"].iter_rows(min_row=2, values_only=True)}
     project = rows[rich_form.project_name]
     assert project[0] == 2020 and project[1] == "测试主管部门" and project[2] == "甲单位"
-    assert project[4] == "项目支出" and project[14] == "草稿"
-    assert project[6] == datetime(2020, 1, 1) and project[7] == datetime(2020, 12, 31)
-    assert project[8] == "否"
-    assert project[10] == 517500 and isinstance(project[10], int | float)
-    assert project[12] is None  # no last-year budget: empty, not 0
-    assert Decimal(repr(project[13])) == Decimal("12345678901.23")
+    assert project[3] is None and project[6] is None  # no 单位代码, no 项目代码: empty
+    assert project[5] == "项目支出" and project[16] == "草稿"
+    assert project[8] == datetime(2020, 1, 1) and project[9] == datetime(2020, 12, 31)
+    assert project[10] == "否"
+    assert project[12] == 517500 and isinstance(project[12], int | float)
+    assert project[14] is None  # no last-year budget: empty, not 0
+    assert Decimal(repr(project[15])) == Decimal("12345678901.23")
     department = rows["测试主管部门 部门整体支出绩效目标表"]
-    assert department[1] == "测试主管部门" and department[2] == "测试主管部门" and department[4] == "部门整体"
+    assert department[1] == "测试主管部门" and department[2] == "测试主管部门" and department[5] == "部门整体"
     # 资金总额 is a department's whole-year budget: both 项目总预算 and 项目当年预算, exact and a number.
-    assert isinstance(department[10], int | float) and Decimal(repr(department[10])) == Decimal("5606123.45")
-    assert department[11] == department[10]
-    assert department[12] is None and department[13] is None
-    row = next(r for r in exported["项目"].iter_rows(min_row=2) if r[3].value == rich_form.project_name)
+    assert isinstance(department[12], int | float) and Decimal(repr(department[12])) == Decimal("5606123.45")
+    assert department[13] == department[12]
+    assert department[14] is None and department[15] is None
+    row = next(r for r in exported["项目"].iter_rows(min_row=2) if r[4].value == rich_form.project_name)
     cells = {c.column_letter: c for c in row}
-    assert cells["K"].number_format == layout.MONEY_FORMAT and cells["G"].is_date
+    assert cells["M"].number_format == layout.MONEY_FORMAT and cells["I"].is_date
 
 
 def test_bulk_export_targets_from_stored_fields(exported, rich_form):
     by_name = {row[5]: row for row in exported["指标"].iter_rows(min_row=2, values_only=True)}
-    assert by_name["抽查企业数"][6:] == ("=50家", "=", 50, None, "家")
-    assert by_name["报告合格率"][7:] == (">=", 95, None, "%")
-    assert by_name["制度健全性"][7:] == (None, None, None, None)
+    assert by_name["抽查企业数"][6:12] == ("=50家", "年度目标", "＝", 50, None, "家")
+    assert by_name["报告合格率"][8:12] == ("≥", 95, None, "%")
+    # 健全: 定性, its value as typed, no number.
+    assert by_name["制度健全性"][8:12] == ("定性", None, None, None)
 
 
 def test_bulk_export_department_indicators_named(exported, dept_form, rich_form):
@@ -110,17 +128,17 @@ def test_bulk_export_department_indicators_named(exported, dept_form, rich_form)
     department = [row for row in rows if row[1] == "测试主管部门"]
     assert [row[5] for row in department] == ["执法检查工地", "人员经费", "施工质量保证率", "服务对象满意度"]
     assert {row[2] for row in department} == {dept_form.title} == {"测试主管部门 部门整体支出绩效目标表"}
-    assert department[1][6:] == ("≤371.29万元", "<=", 371.29, None, "万元")
+    assert department[1][6:12] == ("≤371.29万元", "年度目标", "≤", 371.29, None, "万元")
     assert {row[2] for row in rows if row[1] == "甲单位"} == {rich_form.project_name}
     assert all(len(row) == len(bulk.INDICATOR_COLUMNS) for row in rows)
 
 
 def test_bulk_export_never_reparses(rich_form, tmp_path):
-    rich_form.indicators.filter(level3="抽查企业数").update(target_op="<", target_low=7, target_unit="只")
+    rich_form.indicators.filter(level3="抽查企业数").update(sign=Sign.LT, target_low=7, target_unit="只")
     path = tmp_path / "x.xlsx"
     bulk.export_forms(PerformanceForm.objects.all(), path)
     rows = {r[5]: r for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=2, values_only=True)}
-    assert rows["抽查企业数"][6:] == ("=50家", "<", 7, None, "只")
+    assert rows["抽查企业数"][6:12] == ("=50家", "年度目标", "＜", 7, None, "只")
 
 
 def test_bulk_export_query_count_flat(unit_a, year, dept_form, tmp_path, django_assert_max_num_queries):
@@ -132,7 +150,7 @@ def test_bulk_export_query_count_flat(unit_a, year, dept_form, tmp_path, django_
 
 
 def test_write_bulk_reports_progress_by_time(tmp_path):
-    row = (2020, "", "甲", "项目", *[None] * (len(bulk.FORM_COLUMNS) - 4))
+    row = (2020, "", "甲", None, "项目", *[None] * (len(bulk.FORM_COLUMNS) - 5))
     forms = [row] * 3
     calls = []
     bulk.write_bulk(tmp_path / "rows.xlsx", iter(forms), iter([]), calls.append)
@@ -140,3 +158,46 @@ def test_write_bulk_reports_progress_by_time(tmp_path):
     calls.clear()
     bulk.write_bulk(tmp_path / "time.xlsx", iter(forms), iter([]), calls.append, progress_seconds=0)
     assert calls == [1, 2, 3, 3]
+
+
+def _as_read(value):
+    """An exported value as openpyxl reads it back: nothing for "", numbers as floats, dates as datetimes."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _read_back(forms, tmp_path) -> tuple[list, list, list, list]:
+    form_rows, indicator_rows = list(bulk.form_rows(forms)), list(bulk.indicator_rows(forms))
+    path = tmp_path / "back.xlsx"
+    bulk.write_bulk(path, iter(form_rows), iter(indicator_rows))
+    book = openpyxl.load_workbook(path)
+    read = [list(book[name].iter_rows(min_row=2, values_only=True)) for name in (bulk.FORM_SHEET, bulk.INDICATOR_SHEET)]
+    expected = [[tuple(_as_read(v) for v in row) for row in rows] for rows in (form_rows, indicator_rows)]
+    return expected[0], read[0], expected[1], read[1]
+
+
+def test_bulk_export_reads_back_as_exported_at_every_cap(rich_form, dept_form, tmp_path):
+    services.write_content(rich_form, {"project_code": "3" * 21}, full_rows(cap=True))
+    dept_form.unit.code = "4" * 21
+    dept_form.unit.save()
+    forms, forms_read, rows, rows_read = _read_back(PerformanceForm.objects.all(), tmp_path)
+    assert (forms_read, rows_read) == (forms, rows)
+    heads = [title for title, _kind, _width in bulk.INDICATOR_COLUMNS]
+    capped = next(row for row in rows_read if row[heads.index("备注")] and len(row[heads.index("备注")]) == 500)
+    assert capped[heads.index("权重")] == 100 and capped[heads.index("设定依据")] == "计划标准"
+    assert len(capped[heads.index("指标值说明")]) == 500 and capped[heads.index("计算符号")] == "≥"
+    assert {row[heads.index("目标类型")] for row in rows_read} == {"年度目标", "总体目标"}
+    assert "3" * 21 in {row[6] for row in forms_read} and "4" * 21 in {row[3] for row in forms_read}
+
+
+def test_bulk_export_of_the_seed_forms_reads_back_as_exported(tmp_path):
+    import_text_file(SHANGHAI)
+    import_text_file(HENGDONG)
+    forms, forms_read, rows, rows_read = _read_back(PerformanceForm.objects.all(), tmp_path)
+    assert (forms_read, rows_read) == (forms, rows)
+    assert len(rows_read) == Indicator.objects.count() > 80

@@ -2,15 +2,20 @@
 
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.urls import reverse
 
+from indicators.choices import Sign
 from indicators.models import IndicatorFramework
 from projects import services
 from projects.accounts.models import Organization
+from projects.exchange import bulk
 from projects.exchange.importing import import_text, import_text_file
 from projects.models import FiscalYear, Indicator, PerformanceForm, Status
 from projects.services.content import fit_number as _fit
-from tests.factories import FiscalYearFactory, OrganizationFactory, framework
+from tests.factories import FiscalYearFactory, OrganizationFactory, UserFactory, framework
+from tests.projects.exchange.helpers import page_texts
 from tests.projects.exchange.textdumps import (
     DEPARTMENT_FORM,
     HENGDONG,
@@ -215,3 +220,39 @@ def test_import_text_value_too_long_for_its_column_is_skipped_with_a_reason(brok
 )
 def test_fit_keeps_what_the_target_column_holds(number, fitted):
     assert _fit(number) == fitted
+
+
+PUBLISHED_LABELS = "\n".join(
+    [
+        "产出目标\t数量指标\t检查项目数\t=10个",
+        "\t\t复查项目数\t>=5个",
+        "效果目标\t环境效益\t绿化覆盖率\t≥35%",
+        "\t生态效益\t扬尘达标率\t100%",
+        "",
+    ]
+)
+
+
+@pytest.mark.django_db
+def test_import_keeps_a_published_label_and_files_the_row_under_its_node(client, tmp_path):
+    import_text(project_form("标签项目").replace("产出目标\t数量\t检查项目数\t=10个\n", PUBLISHED_LABELS))
+    perf_form = PerformanceForm.objects.get(project_name="标签项目")
+    rows = list(perf_form.indicators.values_list("level2", "level2_label", "level3", "sign"))
+    assert rows == [
+        ("数量", "数量指标", "检查项目数", Sign.EQ),
+        ("数量", "数量指标", "复查项目数", Sign.GE),  # a merged 二级 cell: the label holds for the rows below it
+        ("生态效益", "环境效益", "绿化覆盖率", Sign.GE),
+        ("生态效益", "", "扬尘达标率", ""),  # printed as the framework names it: no label
+    ]
+    # The official table and the export print the 二级 as published.
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    page = page_texts(client.get(reverse("projects:detail", args=[perf_form.pk])).content.decode())
+    assert "环境效益" in page and "数量指标" in page and "数量" not in page
+    path = tmp_path / "x.xlsx"
+    bulk.export_forms(PerformanceForm.objects.all(), path)
+    sheet = openpyxl.load_workbook(path)["指标"]
+    heads = [c.value for c in sheet[1]]
+    printed = [row[heads.index("二级指标（原表名称）")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    nodes = [row[heads.index("二级指标")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert printed == ["数量指标", "数量指标", "环境效益", "生态效益"]
+    assert nodes == ["数量", "数量", "生态效益", "生态效益"]

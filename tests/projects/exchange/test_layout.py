@@ -3,18 +3,18 @@
 from datetime import date
 from decimal import Decimal
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from indicators.choices import Sign, TargetScope
 from indicators.models import FormKind
 from projects import schema
 from projects.accounts.models import User
 from projects.exchange import layout
-from projects.exchange.sheet import ILLEGAL_CHARACTERS, clean_text
+from projects.exchange.sheet import ILLEGAL_CHARACTERS, SheetRow, clean_text
 from projects.models import PerformanceForm
 from tests.projects.exchange.helpers import download, page_texts, workbook_texts
 
@@ -151,9 +151,45 @@ def test_clean_text_drops_what_openpyxl_refuses():
 
 def test_indicator_table_merges_equal_cells_down():
     rows = [
-        SimpleNamespace(level1=a, level2=b)
-        for a, b in [("产出", "数量"), ("产出", "数量"), ("产出", "质量"), ("效益", "质量")]
+        SheetRow(a, b, "三级", "", **extra)
+        for a, b, extra in [
+            ("产出", "数量", {"value_note": "说明"}),
+            ("产出", "数量", {}),
+            ("产出", "质量", {}),
+            ("效益", "质量", {}),
+            ("效益", "生态效益", {"level2_label": "环境效益"}),
+            ("效益", "环境效益", {}),
+            ("效益", "质量", {"scope": TargetScope.OVERALL}),
+        ]
     ]
-    table = layout.indicator_table(rows, {2: ["warning"]})
-    assert [(t.level1_span, t.level2_span) for t in table] == [(3, 2), (0, 0), (0, 1), (1, 1)]
-    assert [t.warnings for t in table] == [[], [], ["warning"], []]
+    table = layout.indicator_table(rows, {2: ["warning"], 6: ["overall"]})
+    assert [(t.level1_span, t.level2_span) for t in table] == [(3, 2), (0, 0), (0, 1), (3, 1), (0, 2), (0, 0), (1, 1)]
+    # A row's details are lines of the table: the merged cells span them.
+    assert [(t.level1_lines, t.level2_lines) for t in table][:2] == [(4, 3), (0, 0)]
+    assert [t.level2 for t in table][4:6] == ["环境效益", "环境效益"]
+    assert [t.warnings for t in table] == [[], [], ["warning"], [], [], [], ["overall"]]
+    assert [t.opens_overall for t in table] == [False] * 6 + [True]
+
+
+def test_indicator_table_puts_the_overall_set_after_the_annual_one():
+    rows = [
+        SheetRow("产出", "数量", "三年", "", scope=TargetScope.OVERALL),
+        SheetRow("产出", "数量", "今年", ""),
+    ]
+    table = layout.indicator_table(rows)
+    assert [(t.index, t.row.level3, t.opens_overall) for t in table] == [(1, "今年", False), (0, "三年", True)]
+    assert [(t.level1_span, t.level2_span) for t in table] == [(1, 1), (1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("value", "sign", "stated"),
+    [
+        (">=95%", "", ""),
+        (">=95%", Sign.GE, ""),  # the value says it
+        ("100%", Sign.OTHER, Sign.OTHER),
+        ("健全", Sign.QUALITATIVE, ""),
+        (">=90%", Sign.NA, Sign.NA),
+    ],
+)
+def test_sign_printed_only_where_the_value_does_not_say_it(value, sign, stated):
+    assert layout.stated_sign(SheetRow("产出", "数量", "三级", value, sign=sign)) == stated

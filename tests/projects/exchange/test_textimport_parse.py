@@ -264,7 +264,9 @@ def test_parsed_form_to_json_has_exactly_the_specified_keys():
 
     assert set(data) == {"kind", "year", "unit", "project", "header", "budget", "indicators", "skipped_reason"}
     assert data["budget"] == {"项目总预算": Decimal("12.50")}
-    assert data["indicators"] == [{"level1": "产出目标", "level2": "数量", "level3": "检查项目数", "value": "=10个"}]
+    assert data["indicators"] == [
+        {"level1": "产出目标", "level2": "数量", "level3": "检查项目数", "value": "=10个", "level2_label": ""}
+    ]
     assert json.loads(json_text(data), parse_float=Decimal)["budget"] == {"项目总预算": Decimal("12.50")}
 
 

@@ -4,11 +4,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from indicators.choices import Sign
+from indicators.targets import parse_target
 from projects.accounts.models import Organization
 from projects.exchange.importing import import_text_file
 from projects.exchange.textimport import parse_text
-from projects.models import FiscalYear, PerformanceForm, Status
+from projects.models import FiscalYear, Indicator, PerformanceForm, Status
+from tests.factories import UserFactory
+from tests.projects.exchange.helpers import page_texts
 from tests.projects.exchange.textdumps import (
     HD_BUDGET,
     HD_DUTIES,
@@ -139,3 +144,43 @@ def test_seed_import_builds_organizations_and_years():
         2020: ("shanghai-2020-project", "department-2021"),
         2021: ("national-2021-project", "department-2021"),
     }
+
+
+# --- Issue #14: the rows carry sign, value and unit, and keep the 二级 as published -------------
+
+
+@pytest.mark.django_db
+def test_seed_rows_carry_sign_value_and_unit_and_print_as_published(client):
+    import_text_file(SHANGHAI)
+    import_text_file(HENGDONG)
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    for perf_form, rows in [
+        *(
+            (PerformanceForm.objects.get(project_name=h["项目名称"]), r)
+            for h, r in zip(SH_HEADERS, SH_ROWS, strict=True)
+        ),
+        (PerformanceForm.objects.get(kind="department"), HD_ROWS),
+    ]:
+        stored = list(perf_form.indicators.order_by("position"))
+        # Every row exact, its 二级 printed as the published form wrote it.
+        assert [(r.level1, r.level2_shown, r.level3, r.value) for r in stored] == rows
+        for row in stored:
+            assert row.sign == Sign.of_target(parse_target(row.value)), row.value
+        page = page_texts(client.get(reverse("projects:detail", args=[perf_form.pk])).content.decode())
+        assert {r[1] for r in rows} <= set(page), perf_form.title
+    by_name = {r.level3: r for r in Indicator.objects.all()}
+    assert (by_name["群众满意度"].sign, by_name["群众满意度"].indicator_value, by_name["群众满意度"].measure_unit) == (
+        Sign.GE,
+        Decimal("90"),
+        "%",
+    )
+    assert by_name["群众满意度"].printed_value == "≥90%"
+    assert (by_name["人员经费"].sign, by_name["人员经费"].indicator_value, by_name["人员经费"].measure_unit) == (
+        Sign.LE,
+        Decimal("371.29"),
+        "万元",
+    )
+    # Published forms write `100%` without a sign: none is derived, and the value prints as written.
+    assert by_name["竣工验收合格率"].sign == "" and by_name["竣工验收合格率"].printed_value == "100%"
+    assert by_name["部门单位履职、运转"].sign == Sign.QUALITATIVE
+    assert Indicator.objects.exclude(level2_label="").count() == 0  # the seeds print the frameworks' own names

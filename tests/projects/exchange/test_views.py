@@ -8,7 +8,7 @@ from django.urls import reverse
 from indicators.models import FormKind
 from projects import services
 from projects.exchange import layout, writer
-from projects.exchange.sheet import SheetForm
+from projects.exchange.sheet import SheetForm, SheetRow
 from projects.exchange.views import PENDING_KEY
 from projects.models import FiscalYear, PerformanceForm, Status
 from tests.projects.exchange.helpers import (
@@ -127,7 +127,10 @@ def test_department_created_from_file_stored_in_yuan(client, dept_filler, year):
             "expense_basic": Decimal("4806123.45"),
             "expense_project": Decimal("800000.00"),
         },
-        rows=[("产出指标", "数量指标", "执法检查工地", "2次"), ("产出指标", "成本指标", "人员经费", "≤371.29万元")],
+        rows=[
+            SheetRow("产出指标", "数量指标", "执法检查工地", "2次"),
+            SheetRow("产出指标", "成本指标", "人员经费", "≤371.29万元"),
+        ],
     )
     client.force_login(dept_filler)
     response = client.post(reverse("projects:excel_create"), {"file": as_upload(writer.official_xlsx(sheet))})
@@ -140,7 +143,9 @@ def test_department_created_from_file_stored_in_yuan(client, dept_filler, year):
     assert created.unit == dept_filler.organization and created.status == Status.DRAFT
     assert {name: getattr(created, name) for name in layout.budget_fields(FormKind.DEPARTMENT)} == sheet.budget
     assert created.overall_goal == "=保障工程质量安全。"
-    assert list(created.indicators.values_list("level1", "level2", "level3", "value")) == sheet.rows
+    assert list(created.indicators.values_list("level1", "level2", "level3", "value")) == [
+        (r.level1, r.level2, r.level3, r.value) for r in sheet.rows
+    ]
 
 
 @pytest.mark.parametrize("second", ["excel_upload", "excel_create"])
@@ -253,9 +258,8 @@ def test_upload_creates_new_draft(filler_client, filler, rich_form):
     assert response.status_code == 302 and response.url == created.get_absolute_url()
     assert created.status == Status.DRAFT and created.unit == filler.organization
     assert created.overview == LONG_TEXT
-    assert list(created.indicators.values_list("value", flat=True)) == list(
-        rich_form.indicators.values_list("value", flat=True)
-    )
+    # The file shows values as the form prints them (`＝50家`): the new form has them so, and prints them alike.
+    assert [r.printed_value for r in created.indicators.all()] == [r.printed_value for r in rich_form.indicators.all()]
 
 
 def test_upload_creating_duplicate_refused(filler_client, rich_form):

@@ -67,7 +67,7 @@ def run_export(client, query: str = "") -> tuple[ExportJob, openpyxl.Workbook]:
 
 
 def exported_names(workbook) -> set[str]:
-    return {row[3] for row in workbook["项目"].iter_rows(min_row=2, values_only=True)}
+    return {row[4] for row in workbook["项目"].iter_rows(min_row=2, values_only=True)}
 
 
 def active_job(owner, **fields) -> ExportJob:
