@@ -11,5 +11,5 @@ class FrameworkNodeInline(admin.TabularInline):
 
 @admin.register(IndicatorFramework)
 class IndicatorFrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "form_kind"]
+    list_display = ["name", "code", "form_kind", "weights_enabled"]
     inlines = [FrameworkNodeInline]

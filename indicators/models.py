@@ -10,6 +10,8 @@ class IndicatorFramework(models.Model):
     code = models.SlugField(_("代码"), max_length=50, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     form_kind = models.CharField(_("适用表类型"), max_length=20, choices=FormKind.choices)
+    # With weights on, every row carries a 权重 and a form's weights of a scope sum to 100.
+    weights_enabled = models.BooleanField(_("启用权重"), default=False)
 
     class Meta:
         verbose_name = _("指标体系")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from projects.lib.dates import in_order
 from projects.lib.money import format_wan, format_yuan
 
-from .choices import FormKind, Severity
+from .choices import FormKind, Severity, TargetScope
 from .targets import QUANTITATIVE, Target, normalize, parse_target
 
 ERROR = Severity.ERROR
@@ -54,10 +54,23 @@ EXPENSE_FIELDS = ["expense_basic", "expense_project"]
 
 @dataclass(frozen=True)
 class RowData:
+    """One indicator row, plain: the paper form's four columns, then the row's details
+    (projects.schema.ROW_FIELDS), all optional so that a caller with the four alone still works."""
+
     level1: str
     level2: str
     level3: str
     value: str
+    scope: str = TargetScope.ANNUAL
+    sign: str = ""  # Sign; "" when not stated
+    value_note: str = ""
+    standard: str = ""
+    standard_note: str = ""
+    scoring: str = ""
+    explanation: str = ""
+    weight: Decimal | None = None
+    remark: str = ""
+    level2_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,12 @@ class FormWarning:
     @property
     def is_error(self) -> bool:
         return self.severity == Severity.ERROR
+
+
+def counts(found: list[FormWarning]) -> tuple[int, int]:
+    """(errors, warnings) as a form stores them: hints are counted in neither."""
+    errors = sum(1 for w in found if w.severity == Severity.ERROR)
+    return errors, sum(1 for w in found if w.severity == Severity.WARNING)
 
 
 @dataclass(frozen=True)

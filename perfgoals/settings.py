@@ -172,10 +172,14 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# A form posts about 7 fields per indicator row; the editor caps a form at
+# A form posts 17 fields per indicator row; the editor caps a form at
 # MAX_INDICATOR_ROWS rows, and the limit leaves room for the header on top.
 MAX_INDICATOR_ROWS = 200
-DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_INDICATOR_ROWS * 8 + 200
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_INDICATOR_ROWS * 18 + 200
+
+# 财政区划代码 of this installation (9 characters, e.g. 430424000 for 衡东县), as the budget system's
+# exchange tables carry it (MOF_DIV_CODE); empty until the deployment sets it.
+PERFGOALS_MOF_DIV_CODE = os.environ.get("PERFGOALS_MOF_DIV_CODE", "").strip()
 
 # Background tasks (django-tasks): the database is the queue, so there is no broker to run;
 # `manage.py db_worker` runs them, one at a time per worker process (projects.services.exports).

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 from decimal import Decimal
 from html import escape
 
@@ -15,13 +16,14 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from indicators.choices import TargetScope
 from indicators.models import FormKind
 
 from . import schema
 from .accounts.models import Organization
 from .lib.dates import in_order
 from .lib.money import MoneyError, format_wan, format_yuan, parse_wan, parse_yuan
-from .models import FiscalYear, PerformanceForm, Status
+from .models import PROJECT_CODE_TAKEN_MESSAGE, FiscalYear, PerformanceForm, Status, project_code_taken
 
 TOO_LONG_MESSAGE = _("最多 %(limit_value)d 个字（现在 %(show_value)d 个字），请精简后再保存。")
 
@@ -107,6 +109,56 @@ class NewFormMetaForm(forms.Form):
     )
 
 
+class WeightField(forms.DecimalField):
+    """权重: 0 to 100 with two decimals; `12.5%` and full-width digits are read as typed."""
+
+    default_error_messages = {
+        "invalid": _("权重请填写 0 到 100 之间的数字，如 10 或 12.5。"),
+        "min_value": _("权重不能为负数。"),
+        "max_value": _("权重最大为 100。"),
+        "max_digits": _("权重最大为 100。"),
+        "max_decimal_places": _("权重最多保留两位小数。"),
+        "max_whole_digits": _("权重最大为 100。"),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=schema.WEIGHT_MAX_DIGITS,
+            decimal_places=schema.WEIGHT_DECIMAL_PLACES,
+            min_value=Decimal("0"),
+            max_value=Decimal("100"),
+            required=False,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
+        return super().to_python(value)
+
+
+def _row_field(name: str) -> forms.Field:
+    """The form field of a row detail field of the catalogue; every one optional, so an older
+    post without the key reads as blank."""
+    entry = schema.get(name)
+    if entry.kind == schema.CHOICE:
+        return forms.ChoiceField(
+            label=entry.label,
+            choices=[("", "—"), *entry.choices.choices],
+            required=False,
+            error_messages={"invalid_choice": _("请从列表中选择%(label)s。") % {"label": entry.label}},
+        )
+    if entry.kind == schema.DECIMAL:
+        return WeightField(label=entry.label)
+    widget = forms.Textarea(attrs={"rows": 2}) if entry.kind == schema.NARRATIVE else None
+    return forms.CharField(label=entry.label, max_length=entry.max_length, required=False, widget=widget)
+
+
+# The row's texts: any of them filled makes the row one to keep, and then it needs a 三级 name.
+ROW_TEXTS = ("value", *(name for name in schema.ROW_DETAIL_FIELDS if schema.get(name).kind == schema.NARRATIVE))
+
+
 class IndicatorRowForm(forms.Form):
     """One indicator row; its labels and caps come from the field catalogue (schema.ROW_FIELDS)."""
 
@@ -126,6 +178,16 @@ class IndicatorRowForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm value"}),
     )
     position = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"class": "position"}))
+    scope = _row_field("scope")
+    sign = _row_field("sign")
+    value_note = _row_field("value_note")
+    standard = _row_field("standard")
+    standard_note = _row_field("standard_note")
+    scoring = _row_field("scoring")
+    explanation = _row_field("explanation")
+    weight = _row_field("weight")
+    remark = _row_field("remark")
+    level2_label = _row_field("level2_label")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,16 +195,23 @@ class IndicatorRowForm(forms.Form):
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return not (data.get("level3") or "").strip() and not (data.get("value") or "").strip()
+        return not (data.get("level3") or "").strip() and not any((data.get(name) or "").strip() for name in ROW_TEXTS)
 
     def clean(self):
         cleaned = super().clean()
         level3 = (cleaned.get("level3") or "").strip()
         value = (cleaned.get("value") or "").strip()
         cleaned["level3"], cleaned["value"] = level3, value
-        if value and not level3 and not cleaned.get("DELETE"):
+        # A row without a scope is this year's: older posts carry none.
+        cleaned["scope"] = cleaned.get("scope") or TargetScope.ANNUAL
+        typed = any((cleaned.get(name) or "").strip() for name in ROW_TEXTS)
+        if typed and not level3 and not cleaned.get("DELETE"):
             self.add_error("level3", _("请填写三级指标名称。"))
         return cleaned
+
+    def row_values(self) -> dict:
+        """The catalogue's row fields as cleaned, for services.RowInput."""
+        return {entry.name: self.cleaned_data.get(entry.name) for entry in schema.ROW_FIELDS}
 
 
 TAMPERED_ROWS_MESSAGE = _(
@@ -374,6 +443,12 @@ class HeaderForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def clean_project_code(self):
+        code = self.cleaned_data["project_code"].strip()
+        if code and project_code_taken(self.instance, code):
+            raise ValidationError(PROJECT_CODE_TAKEN_MESSAGE, code="unique")
+        return code
 
     def clean(self):
         cleaned = super().clean()

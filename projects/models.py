@@ -1,13 +1,15 @@
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from indicators.choices import Sign, TargetScope
 from indicators.models import FormKind, IndicatorFramework
+from indicators.targets import QUANTITATIVE, parse_target
 
 from . import schema
 from .accounts.choices import Role
@@ -60,6 +62,10 @@ def department_form_title(unit_name: str) -> str:
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+# 项目代码 is unique in a year where given (the services turn a clash into a message).
+UNIQUE_PROJECT_CODE_CONSTRAINT = "unique_project_code_per_year"
+PROJECT_CODE_TAKEN_MESSAGE = _("本年度已有另一张绩效目标表使用这个项目代码，请核对项目代码。")
 
 # From the field catalogue (projects/schema.py), which every consumer reads.
 DEPARTMENT_MONEY_FIELDS = tuple(schema.WAN_FIELDS)
@@ -119,6 +125,7 @@ class PerformanceForm(models.Model):
 
     # Header of the project form (财政项目支出绩效目标表).
     project_name = catalogue_field("project_name")
+    project_code = catalogue_field("project_code")
     category = catalogue_field("category")
     planned_start = catalogue_field("planned_start")
     planned_end = catalogue_field("planned_end")
@@ -188,6 +195,12 @@ class PerformanceForm(models.Model):
             models.UniqueConstraint(
                 fields=["year", "unit", "kind", "project_name"], name="unique_form_per_year_unit_project"
             ),
+            models.UniqueConstraint(
+                fields=["year", "project_code"],
+                condition=~Q(project_code=""),
+                name=UNIQUE_PROJECT_CODE_CONSTRAINT,
+                violation_error_message=PROJECT_CODE_TAKEN_MESSAGE,
+            ),
             models.CheckConstraint(
                 condition=Q(planned_start__isnull=True)
                 | Q(planned_end__isnull=True)
@@ -249,6 +262,32 @@ class PerformanceForm(models.Model):
         return self.status == Status.APPROVED
 
 
+def row_field(name: str) -> models.Field:
+    """The column of a row field of the catalogue: label, kind, cap and choices from projects/schema.py."""
+    entry = schema.get(name)
+    if entry.kind == schema.CHOICE:
+        return models.CharField(entry.label, max_length=entry.max_length, choices=entry.choices.choices, blank=True)
+    if entry.kind == schema.DECIMAL:
+        return models.DecimalField(
+            entry.label,
+            max_digits=schema.WEIGHT_MAX_DIGITS,
+            decimal_places=schema.WEIGHT_DECIMAL_PLACES,
+            null=True,
+            blank=True,
+            validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        )
+    if entry.kind == schema.NARRATIVE:
+        return models.TextField(entry.label, max_length=entry.max_length, blank=True)
+    return models.CharField(entry.label, max_length=entry.max_length, blank=True)
+
+
+def project_code_taken(perf_form: PerformanceForm, code: str) -> bool:
+    """Another form of `perf_form`'s year has this 项目代码 (the unique constraint's question, asked first)."""
+    return bool(code) and (
+        PerformanceForm.objects.filter(year_id=perf_form.year_id, project_code=code).exclude(pk=perf_form.pk).exists()
+    )
+
+
 class Indicator(models.Model):
     """One 三级 indicator row of a performance form."""
 
@@ -257,8 +296,27 @@ class Indicator(models.Model):
     level1 = models.CharField(schema.get("level1").label, max_length=schema.get("level1").max_length)
     level2 = models.CharField(schema.get("level2").label, max_length=schema.get("level2").max_length)
     level3 = models.TextField(schema.get("level3").label, max_length=schema.get("level3").max_length)
+    # Exactly as typed (`=50家`, `>=95%`, `健全`): 指标值 and 度量单位 are parsed from it below.
     value = models.CharField(schema.get("value").label, max_length=schema.get("value").max_length, blank=True)
     position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    # The row as the national rules define it; every one optional (bulk_create needs the defaults).
+    scope = models.CharField(
+        schema.get("scope").label,
+        max_length=schema.get("scope").max_length,
+        choices=TargetScope.choices,
+        default=TargetScope.ANNUAL,
+    )
+    # The user's choice, else what parse_target(value) states when it is sure (projects.services).
+    sign = row_field("sign")
+    value_note = row_field("value_note")
+    standard = row_field("standard")
+    standard_note = row_field("standard_note")
+    scoring = row_field("scoring")
+    explanation = row_field("explanation")
+    weight = row_field("weight")
+    remark = row_field("remark")
+    level2_label = row_field("level2_label")
 
     # Parsed from `value` on every save (indicators.targets.parse_target),
     # so lists and exports need not parse again.
@@ -276,6 +334,46 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.level1} / {self.level2} / {self.level3}: {self.value}"
+
+    @property
+    def _states_number(self) -> bool:
+        """指标值 is a number with its unit: a single parsed amount, not stated 定性 / 定量（其他） / 不适用."""
+        return (
+            self.target_kind == QUANTITATIVE
+            and self.target_op != "range"
+            and self.sign not in (Sign.QUALITATIVE, Sign.OTHER, Sign.NA)
+        )
+
+    @property
+    def indicator_value(self) -> Decimal | str:
+        """指标值: the number for a quantitative row (`>=95%` -> 95), else the text as typed (`健全`, `1~2%`)."""
+        return self.target_low if self._states_number else self.value
+
+    @property
+    def measure_unit(self) -> str:
+        """度量单位: the unit after the number (`%`, `家`); "" where 指标值 is text."""
+        return self.target_unit if self._states_number else ""
+
+    @property
+    def level2_shown(self) -> str:
+        """The 二级 name as the form wrote it: the published label, else the framework's."""
+        return self.level2_label or self.level2
+
+    @property
+    def printed_value(self) -> str:
+        """The value as printed: `≥95%` for `>=95%`, `＝50家` for `=50家`; the text as typed otherwise.
+
+        Normalised only when the sign is a comparison and the value is one amount whose written
+        comparison (if any) agrees with it, so a contradiction is printed as the user wrote it.
+        """
+        if self.sign not in Sign.comparisons():
+            return self.value
+        target = parse_target(self.value)
+        if target.kind != QUANTITATIVE or target.op == "range":
+            return self.value
+        if target.op_written and Sign.of_target(target) != self.sign:
+            return self.value
+        return f"{Sign(self.sign).label}{target.low}{target.unit}"
 
 
 class AppendOnlyModel(models.Model):

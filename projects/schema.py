@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from indicators.choices import FormKind
+from indicators.choices import FormKind, Sign, Standard, TargetScope
 
 from .lib.money import format_wan, format_yuan
 
 HEADER, BUDGET, ROW = "header", "budget", "row"
 TEXT, NARRATIVE, DATE, BOOL, MONEY = "text", "narrative", "date", "bool", "money"
+# Row fields only: one of a fixed list (an enum), and a plain number (权重).
+CHOICE, DECIMAL = "choice", "decimal"
 YUAN, WAN = "元", "万元"
 
 PROJECT, DEPARTMENT = FormKind.PROJECT, FormKind.DEPARTMENT
@@ -31,6 +33,12 @@ PROJECT, DEPARTMENT = FormKind.PROJECT, FormKind.DEPARTMENT
 NARRATIVE_MAX_LENGTH = 5000
 # The longest 三级 name in the published forms we hold is a few hundred characters.
 LEVEL3_MAX_LENGTH = 500
+# A row's notes (指标值说明, 依据说明, 评（扣）分标准, 指标解释, 备注): a sentence or two each.
+ROW_NOTE_MAX_LENGTH = 500
+# The stored value of a CHOICE field ("qualitative" is the longest).
+CHOICE_MAX_LENGTH = 20
+# 项目代码 and 单位代码 as the budget system issues them.
+CODE_MAX_LENGTH = 21
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class FormField:
     unit: str = ""  # money: YUAN or WAN, the unit the form kind is typed and shown in
     aliases: tuple[str, ...] = ()  # other labels published forms print (the text import reads them)
     max_length: int | None = None  # texts: the cap, in characters (narratives NARRATIVE_MAX_LENGTH)
+    choices: type | None = None  # CHOICE: the TextChoices enum of its values
 
     def __post_init__(self):
         if self.kind == NARRATIVE and self.max_length is None:
@@ -52,6 +61,10 @@ class FormField:
     def display_label(self) -> str:
         """The label with its unit, as the editor and the diff show money: 项目总预算（元）."""
         return f"{self.label}（{self.unit}）" if self.unit else str(self.label)
+
+    def choice_label(self, value: str) -> str:
+        """A CHOICE field's stored value as people read it ("ge" -> "≥"); "" stays ""."""
+        return str(self.choices(value).label) if value in self.choices.values else (value or "")
 
     def format_money(self, amount) -> str:
         """Stored 元 as this field shows it everywhere: 元 with separators, or 万元."""
@@ -74,6 +87,8 @@ def _department(name, label, section, kind, **extra) -> FormField:
 FIELDS: tuple[FormField, ...] = (
     # 财政项目支出绩效目标表: header, narratives, and last year's budget in 元.
     _project("project_name", _("项目名称"), HEADER, TEXT, max_length=200),
+    # From the budget system's 项目库: optional, unique in a year where given.
+    _project("project_code", _("项目代码"), HEADER, TEXT, max_length=CODE_MAX_LENGTH),
     _project("category", _("项目类别"), HEADER, TEXT, max_length=100),
     _project("planned_start", _("计划开始日期"), HEADER, DATE),
     _project("planned_end", _("计划完成日期"), HEADER, DATE),
@@ -101,13 +116,44 @@ FIELDS: tuple[FormField, ...] = (
     _department("expense_project", _("项目支出"), BUDGET, MONEY, unit=WAN),
 )
 
+
+def _row(name, label, kind, **extra) -> FormField:
+    return FormField(name, label, ROW, kind, (PROJECT, DEPARTMENT), **extra)
+
+
+def _row_choice(name, label, choices) -> FormField:
+    return _row(name, label, CHOICE, choices=choices, max_length=CHOICE_MAX_LENGTH)
+
+
+def _row_note(name, label) -> FormField:
+    return _row(name, label, NARRATIVE, max_length=ROW_NOTE_MAX_LENGTH)
+
+
 # The indicator rows (Indicator). The two kinds print the same columns under different names.
+# The first four are the paper form's columns; the others are the row as the national rules
+# and the budget system define it (the 一体化 exchange tables), all optional.
 ROW_FIELDS: tuple[FormField, ...] = (
-    FormField("level1", _("一级指标"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=100),
-    FormField("level2", _("二级指标"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=100),
-    FormField("level3", _("三级指标"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=LEVEL3_MAX_LENGTH),
-    FormField("value", _("指标目标值"), ROW, TEXT, (PROJECT, DEPARTMENT), max_length=500),
+    _row("level1", _("一级指标"), TEXT, max_length=100),
+    _row("level2", _("二级指标"), TEXT, max_length=100),
+    _row("level3", _("三级指标"), TEXT, max_length=LEVEL3_MAX_LENGTH),
+    _row("value", _("指标目标值"), TEXT, max_length=500),
+    _row_choice("scope", _("目标类型"), TargetScope),
+    _row_choice("sign", _("计算符号"), Sign),
+    _row_note("value_note", _("指标值说明")),
+    _row_choice("standard", _("设定依据"), Standard),
+    _row_note("standard_note", _("依据说明")),
+    _row_note("scoring", _("评（扣）分标准")),
+    _row_note("explanation", _("指标解释")),
+    _row("weight", _("权重"), DECIMAL),
+    _row_note("remark", _("备注")),
+    # The 二级 name as a published form wrote it (环境效益) while the row is filed under its
+    # framework node (生态效益, `level2`); blank when the two are the same.
+    _row("level2_label", _("二级指标（原表名称）"), TEXT, max_length=100),
 )
+# The row fields beyond the paper form's four columns (and the ones RowInput carries optionally).
+ROW_DETAIL_FIELDS = tuple(f.name for f in ROW_FIELDS[4:])
+# 权重: 0 to 100, two decimals.
+WEIGHT_MAX_DIGITS, WEIGHT_DECIMAL_PLACES = 5, 2
 TABLE_HEADINGS = {
     PROJECT: (_("一级目标"), _("二级目标"), _("三级目标"), _("指标目标值")),
     DEPARTMENT: (_("一级指标"), _("二级指标"), _("三级指标"), _("指标值及单位")),

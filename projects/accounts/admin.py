@@ -7,9 +7,9 @@ from .models import Organization, User
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "parent"]
+    list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
 
 

@@ -16,6 +16,8 @@ class Organization(models.Model):
     Kind = OrganizationKind
 
     name = models.CharField(_("名称"), max_length=200, unique=True)
+    # 单位代码 as the budget system issues it: optional, unique where given.
+    code = models.CharField(_("单位代码"), max_length=21, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -32,6 +34,14 @@ class Organization(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="unique_organization_code",
+                violation_error_message=_("该单位代码已被其他单位使用。"),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -36,7 +36,7 @@ from django.utils import timezone
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind, IndicatorFramework
 from indicators.targets import QUANTITATIVE, parse_target
-from indicators.warnings import FormData, RowData, check_form
+from indicators.warnings import FormData, RowData, check_form, counts
 from projects import schema
 from projects.accounts.models import Organization, User
 from projects.exchange.importing import fiscal_year_for
@@ -449,8 +449,7 @@ class _Builder:
             fields=schema.rule_fields(form.kind),
         )
         found = check_form(data)
-        form.error_count = sum(1 for w in found if w.is_error)
-        form.warning_count = len(found) - form.error_count
+        form.error_count, form.warning_count = counts(found)
         if draft.steps and form.error_count:
             # Submit refuses a form with errors: a submitted one with errors is a generator bug.
             raise AssertionError(f"generated a submitted form with errors: {[w.code for w in found]}")

@@ -9,6 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from indicators.choices import Sign, TargetScope
+from indicators.targets import parse_target
+
 from .. import schema
 
 
@@ -32,8 +35,19 @@ class FieldChange:
 class RowChange:
     old: dict | None  # None: the row was added
     new: dict | None  # None: the row was removed
-    changed: list[str] = field(default_factory=list)  # which of level1/level2/level3/value
+    changed: list[str] = field(default_factory=list)  # which catalogue row fields (level1 … level2_label)
     moved: bool = False  # the row stands elsewhere relative to the rows that stayed in place
+
+    @property
+    def details(self) -> list[FieldChange]:
+        """The changed row fields beyond the four columns, labelled by the catalogue (计算符号 ≥ → ＝)."""
+        if self.old is None or self.new is None:
+            return []
+        return [
+            FieldChange(name, _label(name), row_value(self.old, name), row_value(self.new, name))
+            for name in self.changed
+            if name in schema.ROW_DETAIL_FIELDS
+        ]
 
 
 @dataclass
@@ -64,6 +78,18 @@ class Diff:
 
 
 ROW_FIELDS = tuple(f.name for f in schema.ROW_FIELDS)
+# What a row of a snapshot taken before a field existed held there: the stored default, and the
+# sign its value stated (the migration filled it so), so an old submission diffs clean.
+ROW_DEFAULTS = {name: "" for name in ROW_FIELDS} | {"scope": TargetScope.ANNUAL.value, "weight": None}
+
+
+def row_value(row: dict, name: str):
+    """A row field of a snapshot row; one the snapshot predates reads as it was then."""
+    if name in row:
+        return row[name]
+    if name == "sign":
+        return Sign.of_target(parse_target(row.get("value", ""))) or ""
+    return ROW_DEFAULTS[name]
 
 
 def _label(name: str) -> str:
@@ -79,6 +105,13 @@ def display_value(name: str, value) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     entry = schema.BY_NAME.get(name)
+    if entry and entry.kind == schema.CHOICE:
+        return entry.choice_label(str(value))
+    if entry and entry.kind == schema.DECIMAL:
+        try:
+            return f"{Decimal(str(value)).normalize():f}"
+        except InvalidOperation:
+            return str(value)
     if entry and entry.kind == schema.MONEY:
         try:
             amount = Decimal(str(value))
@@ -155,6 +188,16 @@ def _moved(matches: dict[int, int]) -> set[int]:
     return {new for new, _old in pairs if new not in in_order}
 
 
+def _same(name: str, old, new) -> bool:
+    """Equal as the field means it: a weight of "10" and "10.00" is one weight."""
+    if schema.get(name).kind == schema.DECIMAL and old is not None and new is not None:
+        try:
+            return Decimal(str(old)) == Decimal(str(new))
+        except InvalidOperation:
+            pass
+    return old == new
+
+
 def diff_snapshots(old: dict, new: dict) -> Diff:
     old_rows, new_rows = list(old.get("rows", [])), list(new.get("rows", []))
     matches = _match_rows(old_rows, new_rows)
@@ -165,7 +208,7 @@ def diff_snapshots(old: dict, new: dict) -> Diff:
             changes.append(RowChange(None, row, list(ROW_FIELDS)))
             continue
         before = old_rows[matches[j]]
-        differing = [f for f in ROW_FIELDS if before[f] != row[f]]
+        differing = [f for f in ROW_FIELDS if not _same(f, row_value(before, f), row_value(row, f))]
         if differing or j in moved:
             changes.append(RowChange(before, row, differing, moved=j in moved))
     matched_old = set(matches.values())

@@ -8,14 +8,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from indicators.choices import Sign, TargetScope
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
 from indicators.targets import parse_target
-from indicators.warnings import FormData, FormWarning, RowData, check_form
+from indicators.warnings import FormData, FormWarning, RowData, check_form, counts
 
 from .. import schema
 from ..accounts.models import Organization
-from ..models import FiscalYear, Indicator, PerformanceForm
+from ..models import (
+    PROJECT_CODE_TAKEN_MESSAGE,
+    UNIQUE_PROJECT_CODE_CONSTRAINT,
+    FiscalYear,
+    Indicator,
+    PerformanceForm,
+    project_code_taken,
+)
 from ..permissions import can_create, can_edit
 from .errors import CannotCreateError, ConcurrentEditError, DuplicateFormError, NotEditableError
 
@@ -43,6 +51,12 @@ def _check_unique(perf_form: PerformanceForm, project_name: str) -> None:
         raise _duplicate(perf_form, project_name)
 
 
+def _check_code(perf_form: PerformanceForm, project_code: str) -> None:
+    """项目代码 is unique in a year where given; the header form asks first, this is the authority."""
+    if project_code_taken(perf_form, project_code):
+        raise DuplicateFormError(PROJECT_CODE_TAKEN_MESSAGE)
+
+
 def _duplicate(perf_form: PerformanceForm, project_name: str) -> DuplicateFormError:
     if perf_form.kind == FormKind.DEPARTMENT:
         return DuplicateFormError(
@@ -64,6 +78,8 @@ def _save_unique(perf_form: PerformanceForm, **kwargs) -> None:
         with transaction.atomic():
             perf_form.save(**kwargs)
     except IntegrityError as exc:
+        if UNIQUE_PROJECT_CODE_CONSTRAINT in str(exc) or "project_code" in str(exc):
+            raise DuplicateFormError(PROJECT_CODE_TAKEN_MESSAGE) from exc
         if UNIQUE_FORM_CONSTRAINT not in str(exc) and "project_name" not in str(exc):
             raise
         raise _duplicate(perf_form, perf_form.project_name) from exc
@@ -71,13 +87,28 @@ def _save_unique(perf_form: PerformanceForm, **kwargs) -> None:
 
 @dataclass
 class RowInput:
-    """One indicator row as the editor or an importer hands it over."""
+    """One indicator row as the editor or an importer hands it over.
+
+    The fields after `id` are the row's details (projects.schema.ROW_DETAIL_FIELDS), all
+    optional: an importer that knows none of them hands over a 年度 row with none stated, and
+    an unstated `sign` is derived from `value` on save.
+    """
 
     level1: str
     level2: str
     level3: str
     value: str
     id: int | None = None
+    scope: str = TargetScope.ANNUAL
+    sign: str = ""
+    value_note: str = ""
+    standard: str = ""
+    standard_note: str = ""
+    scoring: str = ""
+    explanation: str = ""
+    weight: Decimal | None = None
+    remark: str = ""
+    level2_label: str = ""
 
 
 def form_data(
@@ -98,10 +129,18 @@ def form_data(
         year=perf_form.year.year,
         header={name: getattr(perf_form, name) for name in HEADER_FIELDS},
         budget={name: getattr(perf_form, name) for name in BUDGET_FIELDS},
-        rows=[RowData(r.level1, r.level2, r.level3, r.value) for r in rows],
+        rows=[row_data(r) for r in rows],
         framework=vocabularies[perf_form.framework_id],
         fields=schema.rule_fields(perf_form.kind),
     )
+
+
+def row_data(row: Indicator) -> RowData:
+    """A stored row as the warning rules read it: every catalogue row field, plain."""
+    return RowData(**{name: getattr(row, name) for name in ROW_DATA_FIELDS})
+
+
+ROW_DATA_FIELDS = tuple(entry.name for entry in schema.ROW_FIELDS)
 
 
 def form_warnings(
@@ -140,7 +179,25 @@ def apply_target(row: Indicator) -> None:
 
 
 TARGET_FIELDS = ["target_kind", "target_op", "target_low", "target_high", "target_unit", "target_op_written"]
-ROW_FIELDS = ["level1", "level2", "level3", "value", "position", *TARGET_FIELDS]
+# Every stored column of a row a save may change: the catalogue's fields, the order, the parsed target.
+ROW_FIELDS = [*(entry.name for entry in schema.ROW_FIELDS), "position", *TARGET_FIELDS]
+
+
+def stored_sign(data: RowInput, before: Indicator | None) -> str:
+    """The sign to store: the user's choice, else what the value states when the parser is sure.
+
+    A sign the parser derived follows the value: the editor posts the stored sign back, so
+    when the value changes and the posted sign is the one derived from the old value, the
+    sign is derived again (`>=95%` edited to `<=5%` becomes ≤, not a contradiction). A sign
+    that differs from what the old value stated was chosen, and stays.
+    """
+    derived = Sign.of_target(parse_target(data.value))
+    if not data.sign:
+        return derived
+    if before is not None and data.value != before.value and data.sign == before.sign:
+        if before.sign == Sign.of_target(parse_target(before.value)):
+            return derived or data.sign
+    return data.sign
 
 
 def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicator]:
@@ -155,7 +212,11 @@ def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicat
         else:
             keep.append(row)
         before = [getattr(row, name) for name in ROW_FIELDS]
-        row.level1, row.level2, row.level3, row.value = data.level1, data.level2, data.level3, data.value
+        sign = stored_sign(data, row if row.pk else None)
+        for name in ROW_DATA_FIELDS:
+            setattr(row, name, getattr(data, name))
+        row.scope = data.scope or TargetScope.ANNUAL
+        row.sign = sign
         row.position = position
         apply_target(row)
         if row.pk and [getattr(row, name) for name in ROW_FIELDS] != before:
@@ -181,8 +242,7 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
             setattr(perf_form, name, values[name])
     saved_rows = _sync_rows(perf_form, rows)
     found = form_warnings(perf_form, saved_rows)
-    perf_form.error_count = sum(1 for w in found if w.is_error)
-    perf_form.warning_count = len(found) - perf_form.error_count
+    perf_form.error_count, perf_form.warning_count = counts(found)
     _save_unique(perf_form)
     return found
 
@@ -191,15 +251,16 @@ def match_rows(perf_form: PerformanceForm | None, rows: Iterable[RowInput]) -> l
     """`rows`, each given the id of an unclaimed row of `perf_form` with the same 一级/二级/三级.
 
     An importer knows rows by their names only; matching them keeps the ids, and with them the
-    reviewers' row comments, of the rows that stay.
+    reviewers' row comments, of the rows that stay. A 年度 and a 总体 row may share their names:
+    each matches a row of its own scope.
     """
-    unused: dict[tuple[str, str, str], list[int]] = {}
+    unused: dict[tuple[str, str, str, str], list[int]] = {}
     if perf_form is not None:
         for row in perf_form.indicators.all():
-            unused.setdefault((row.level1, row.level2, row.level3), []).append(row.pk)
+            unused.setdefault((row.scope, row.level1, row.level2, row.level3), []).append(row.pk)
     matched = []
     for row in rows:
-        ids = unused.get((row.level1, row.level2, row.level3))
+        ids = unused.get((row.scope or TargetScope.ANNUAL, row.level1, row.level2, row.level3))
         matched.append(replace(row, id=ids.pop(0) if ids else None))
     return matched
 
@@ -215,6 +276,7 @@ def _framework_for(year: FiscalYear, kind: str):
 
 def _insert(perf_form: PerformanceForm, values: dict, rows: list[RowInput]) -> PerformanceForm:
     _check_unique(perf_form, values.get("project_name", ""))
+    _check_code(perf_form, values.get("project_code", ""))
     for name in CONTENT_FIELDS:
         if name in values:
             setattr(perf_form, name, values[name])
@@ -295,6 +357,8 @@ def save_form(
         raise ConcurrentEditError(locked.version)
     if "project_name" in values:
         _check_unique(locked, values["project_name"])
+    if "project_code" in values:
+        _check_code(locked, values["project_code"])
     locked.version = F("version") + 1
     write_content(locked, values, rows)
     locked.refresh_from_db(fields=["version"])

@@ -10,7 +10,7 @@ from indicators.warnings import FormWarning
 from ..accounts.models import Organization, User
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 from ..permissions import can_review, can_submit, can_withdraw
-from .content import BUDGET_FIELDS, HEADER_FIELDS, form_warnings, lock_form
+from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
 from .errors import SubmitBlocked, TransitionError
 
 MIN_REASON_LENGTH = 5
@@ -56,7 +56,7 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
 
 
 def snapshot(perf_form: PerformanceForm, rows: list[Indicator], found: list[FormWarning]) -> dict:
-    """The whole form as plain JSON: header, budget, rows (with ids) and warnings."""
+    """The whole form as plain JSON: header, budget, rows (with ids and every catalogue row field) and warnings."""
 
     def plain(value):
         if value is None or isinstance(value, bool | int | str):
@@ -66,9 +66,7 @@ def snapshot(perf_form: PerformanceForm, rows: list[Indicator], found: list[Form
     return {
         "header": {name: plain(getattr(perf_form, name)) for name in HEADER_FIELDS},
         "budget": {name: plain(getattr(perf_form, name)) for name in BUDGET_FIELDS},
-        "rows": [
-            {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value} for r in rows
-        ],
+        "rows": [{"id": r.pk, **{name: plain(getattr(r, name)) for name in ROW_DATA_FIELDS}} for r in rows],
         "warnings": [
             {"code": w.code, "severity": w.severity, "message": str(w.message), "field": w.field, "row": w.row}
             for w in found

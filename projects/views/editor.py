@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators.choices import FormKind
 
-from .. import services
+from .. import schema, services
 from ..forms import IndicatorFormSet, NewFormMetaForm, header_form_class
 from ..models import FiscalYear, PerformanceForm
 from ..permissions import (
@@ -23,7 +23,7 @@ FORMSET_PREFIX = "ind"
 
 def _initial_rows(stored: list) -> list[dict]:
     return [
-        {"id": r.pk, "level1": r.level1, "level2": r.level2, "level3": r.level3, "value": r.value, "position": i}
+        {"id": r.pk, **{entry.name: getattr(r, entry.name) for entry in schema.ROW_FIELDS}, "position": i}
         for i, r in enumerate(stored)
     ]
 
@@ -72,16 +72,7 @@ def _editor_context(perf_form, framework, header_form, formset, *, stored: list 
 
 
 def _row_inputs(formset) -> list[services.RowInput]:
-    return [
-        services.RowInput(
-            id=form.cleaned_data.get("id"),
-            level1=form.cleaned_data["level1"],
-            level2=form.cleaned_data["level2"],
-            level3=form.cleaned_data["level3"],
-            value=form.cleaned_data["value"],
-        )
-        for form in formset.rows()
-    ]
+    return [services.RowInput(id=form.cleaned_data.get("id"), **form.row_values()) for form in formset.rows()]
 
 
 @login_required
