@@ -188,7 +188,8 @@ def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
         classes += " table-danger"
     values = dict(row.values, scope=row.scope)
     hidden = "".join(
-        f'<input type="hidden" name="{p}-{name}" value="{escape(values.get(name, ""))}" class="{name}" id="id_{p}-{name}">'
+        f'<input type="hidden" name="{p}-{name}" value="{escape(values.get(name, ""))}" '
+        f'class="{name}" id="id_{p}-{name}">'
         for name in HIDDEN
     )
     invalid = {name: ' aria-invalid="true"' if name in row.errors else "" for name in ("level3", "value")}
@@ -208,7 +209,7 @@ def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
         f'<tr class="{classes}" id="row-{v["position"]}" data-indicator-row>'
         f'<td colspan="2" class="row-spacer"><span class="row-number" data-row-number>{number}</span>{hidden}'
         f'<span class="d-none"><input type="checkbox" name="{p}-DELETE" id="id_{p}-DELETE"'
-        f'{" checked" if row.deleted else ""}></span></td>'
+        f"{' checked' if row.deleted else ''}></span></td>"
         f'<td class="cell-name"><label class="visually-hidden" for="id_{p}-level3">{_label("level3")}</label>'
         f'<textarea name="{p}-level3" cols="40" rows="1" class="form-control form-control-sm level3" '
         f'maxlength="{CAPS["level3"]}" id="id_{p}-level3"{invalid["level3"]}>\n{v["level3"]}</textarea>'
@@ -222,7 +223,7 @@ def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
         f'<td class="cell-actions text-nowrap">'
         f'<button type="button" class="btn btn-sm btn-outline-secondary" data-action="toggle-details" '
         f'aria-expanded="{"true" if detail_errors else "false"}" aria-controls="{detail_id}">'
-        f"{escape(_('详情'))}<span class=\"detail-count\" data-detail-count>{filled or ''}</span></button> "
+        f'{escape(_("详情"))}<span class="detail-count" data-detail-count>{filled or ""}</span></button> '
         f'<button type="button" class="btn btn-sm btn-outline-secondary" data-action="row-menu" '
         f'aria-haspopup="menu" aria-expanded="false" aria-label="{escape(_("本行操作"))}" '
         f'title="{escape(_("本行操作"))}">⋯</button></td></tr>'
@@ -285,9 +286,9 @@ def rows_context(perf_form, framework, rows: list[EditorRow], prefix: str) -> di
     """
     weights = bool(getattr(framework, "weights_enabled", False))
     has_overall = any(row.scope == TargetScope.OVERALL for row in rows)
-    scopes = [TargetScope.ANNUAL]
+    scopes = [(TargetScope.ANNUAL, TargetScope.OVERALL)]
     if has_overall or not perf_form.is_department:
-        scopes.append(TargetScope.OVERALL)
+        scopes.append((TargetScope.OVERALL, TargetScope.ANNUAL))
     return {
         "scope_panels": [
             {
@@ -297,7 +298,7 @@ def rows_context(perf_form, framework, rows: list[EditorRow], prefix: str) -> di
                 "other_label": other.label,
                 "sections": editor_sections(framework, [r for r in rows if r.scope == scope], weights=weights),
             }
-            for scope, other in ((s, TargetScope.OVERALL if s == TargetScope.ANNUAL else TargetScope.ANNUAL) for s in scopes)
+            for scope, other in scopes
         ],
         "scope_tabs": has_overall or is_multi_year(perf_form),
         "empty_row": row_html(empty_row(prefix), weights=weights),
