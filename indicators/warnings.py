@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from projects.lib.dates import in_order
 from projects.lib.money import format_wan, format_yuan
 
-from .choices import FormKind, Severity, TargetScope
+from .choices import FormKind, Severity, Sign, TargetScope
 from .targets import QUANTITATIVE, Target, normalize, parse_target
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
+HINT = Severity.HINT
 PROJECT = FormKind.PROJECT
 DEPARTMENT = FormKind.DEPARTMENT
 
@@ -46,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     # names ending in 率 that measure something other than a share
     "rate_exceptions": ["频率", "效率"],
     "money_units": {"元": 1, "万元": 10000, "亿元": 100000000},
+    # a department form's amount (typed in 万元) from this many 万元 up was probably typed in 元
+    "yuan_in_wan_from": "100000",
 }
 
 INCOME_FIELDS = ["fund_general", "fund_gov_fund", "fund_special_nontax", "fund_other"]
@@ -81,6 +84,7 @@ class FormData:
     budget: dict[str, Decimal | None]  # all in 元
     rows: list[RowData]
     framework: dict[str, list[str]] = field(default_factory=dict)  # {一级: [二级, ...]} in order
+    weights_enabled: bool = False  # the framework asks every row for a 权重, summing to 100 per scope
     # {name: (label, kind)} of the kind's header fields, from the form's field catalogue
     # (projects.schema.rule_fields): the rules name fields by its labels, never their own.
     fields: dict[str, tuple[str, str]] | None = None
@@ -249,6 +253,11 @@ def _name_unit(row: "Row") -> str:
     return match[1] if match and not re.search(r"[含及不]", match[1]) else ""
 
 
+def _number(amount: Decimal) -> str:
+    """12.50 -> "12.5", 100.00 -> "100"."""
+    return f"{amount.normalize():f}"
+
+
 def _percent(share: Decimal) -> str:
     """0.3 -> "30", 0.305 -> "30.5"."""
     text = f"{share * 100:.1f}"
@@ -290,14 +299,72 @@ def value_vague(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "value": row.shown_value}
 
 
-@row_rule("op_missing", WARNING)
+# A hint, not a warning: published forms write `100%` and `10次` throughout (18 of the 25
+# warnings of the published 衡东县 department form were this one).
+@row_rule("op_missing", HINT)
 def op_missing(row: Row, ctx: Context) -> str | None:
-    if row.target.kind != QUANTITATIVE or row.target.op_written:
+    if row.target.kind != QUANTITATIVE or row.target.op_written or row.data.sign:
         return None
     return _(
         "指标“%(name)s”的指标值“%(value)s”没有写比较符号。"
         "请写明是等于、不低于还是不高于，如“=%(number)s”或“≥%(number)s”。"
     ) % {"name": row.label, "value": row.shown_value, "number": row.value}
+
+
+@row_rule("value_note_required", ERROR, judges_value=False)
+def value_note_required(row: Row, ctx: Context) -> str | None:
+    if row.data.sign != Sign.OTHER or row.data.value_note.strip():
+        return None
+    return _(
+        "指标“%(name)s”的计算符号是“定量（其他）”，须填写指标值说明。请说明目标值怎样计算、怎样考核，或改选其他计算符号。"
+    ) % {"name": row.label}
+
+
+@row_rule("qualitative_without_note", WARNING)
+def qualitative_without_note(row: Row, ctx: Context) -> str | None:
+    if row.data.sign != Sign.QUALITATIVE or row.data.value_note.strip():
+        return None
+    return _(
+        "定性指标“%(name)s”（%(value)s）没有指标值说明。请在指标值说明中写明达到什么程度算完成，"
+        "如“制度文件印发并执行”。"
+    ) % {"name": row.label, "value": row.shown_value}
+
+
+@row_rule("weights_missing", WARNING, judges_value=False)
+def weights_missing(row: Row, ctx: Context) -> str | None:
+    if not ctx.data.weights_enabled or row.data.weight is not None:
+        return None
+    return _("指标“%(name)s”没有填写权重。本表的指标体系要求每项指标填写权重，各项权重合计为100。") % {
+        "name": row.label
+    }
+
+
+def _amount(target: Target) -> Decimal:
+    return target.high if target.high is not None else target.low
+
+
+@row_rule("annual_exceeds_overall", WARNING)
+def annual_exceeds_overall(row: Row, ctx: Context) -> str | None:
+    """A year's part of a quantity cannot exceed the whole period's; shares (%) are not parts."""
+    target = row.target
+    if row.data.scope != TargetScope.ANNUAL or target.kind != QUANTITATIVE:
+        return None
+    if target.unit in ctx.setting("percent_units"):
+        return None
+    for other in ctx.rows:
+        overall = other.target
+        if (
+            other.data.scope == TargetScope.OVERALL
+            and other.name == row.name
+            and overall.kind == QUANTITATIVE
+            and overall.unit == target.unit
+            and _amount(target) > _amount(overall)
+        ):
+            return _(
+                "年度指标“%(name)s”的目标“%(value)s”大于总体目标“%(overall)s”。"
+                "年度目标是总体目标的一部分，请核对这两个目标值。"
+            ) % {"name": row.label, "value": row.shown_value, "overall": other.shown_value}
+    return None
 
 
 @row_rule("unit_missing", WARNING)
@@ -425,6 +492,68 @@ def level1_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     for name in ctx.data.framework:
         if _category(name) not in present:
             yield None, _("一级指标“%(level1)s”下没有任何指标。请至少填写一项该类指标。") % {"level1": name}
+
+
+@form_rule("weights_sum", ERROR)
+def weights_sum(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    if not ctx.data.weights_enabled:
+        return
+    for scope in TargetScope:
+        rows = [r for r in ctx.rows if r.data.scope == scope]
+        if not rows:
+            continue
+        total = sum((r.data.weight or Decimal(0) for r in rows), Decimal(0))
+        if total != 100:
+            yield (
+                None,
+                _("%(scope)s各项指标的权重合计为%(total)s，应为100。请调整各项指标的权重。")
+                % {
+                    "scope": scope.label,
+                    "total": _number(total),
+                },
+            )
+
+
+@form_rule("scope_set_missing", WARNING, kinds=(PROJECT,))
+def scope_set_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    start, end = ctx.data.header.get("planned_start"), ctx.data.header.get("planned_end")
+    if not start or not end or start.year == end.year:
+        return
+    present = {r.data.scope for r in ctx.rows if r.name or not r.is_blank}
+    if len(present) != 1:
+        return
+    [filled] = present
+    missing = TargetScope.OVERALL if filled == TargetScope.ANNUAL else TargetScope.ANNUAL
+    yield (
+        None,
+        _(
+            "项目跨年度实施（%(start)s年至%(end)s年），只填写了%(filled)s的指标。"
+            "请同时填写%(missing)s的指标：总体目标说明整个实施期的目标，年度目标说明本年度的目标。"
+        )
+        % {"start": start.year, "end": end.year, "filled": TargetScope(filled).label, "missing": missing.label},
+    )
+
+
+@form_rule("money_looks_like_yuan", WARNING, kinds=(DEPARTMENT,))
+def money_looks_like_yuan(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    """A department form is typed in 万元; 5,606,100 there (560 亿元) was meant as 元."""
+    limit = Decimal(str(ctx.setting("yuan_in_wan_from"))) * 10000
+    labels = {name: label for name, (label, _kind) in (ctx.data.fields or {}).items()}
+    for name, amount in ctx.data.budget.items():
+        if amount is None or amount < limit:
+            continue
+        yield (
+            name,
+            _(
+                "%(label)s填写为%(amount)s万元，数额异常大，可能是按元填写的。"
+                "本表金额以万元为单位：如实际是%(amount)s元，应填写%(meant)s万元。"
+            )
+            % {
+                "label": labels.get(name, name),
+                "amount": format_wan(amount),
+                "meant": format_wan(Decimal(amount) / 10000),
+            },
+        )
 
 
 @form_rule("output_quantity_missing", WARNING)

@@ -198,5 +198,5 @@ def label_to_name(form_kind: str, section: str | None = None) -> dict[str, str]:
 
 
 def rule_fields(form_kind: str) -> dict[str, tuple[str, str]]:
-    """{name: (label, kind)} of a form kind's header: what the warning rules name fields by."""
-    return {f.name: (str(f.label), f.kind) for f in fields(form_kind, HEADER)}
+    """{name: (label, kind)} of a form kind's header and budget: what the warning rules name fields by."""
+    return {f.name: (str(f.label), f.kind) for f in fields(form_kind)}

@@ -131,6 +131,7 @@ def form_data(
         budget={name: getattr(perf_form, name) for name in BUDGET_FIELDS},
         rows=[row_data(r) for r in rows],
         framework=vocabularies[perf_form.framework_id],
+        weights_enabled=perf_form.framework.weights_enabled,
         fields=schema.rule_fields(perf_form.kind),
     )
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.warnings import FORM_RULES, ROW_RULES, FormData, RowData, check_form
+from indicators.choices import Severity, Sign, TargetScope
+from indicators.warnings import FORM_RULES, ROW_RULES, FormData, RowData, check_form, counts
 from projects import schema
 
 GOOD_HEADER = {
@@ -92,7 +93,7 @@ EXPECTED_SEVERITIES = {
     "value_missing": "error",
     "value_placeholder": "error",
     "value_vague": "warning",
-    "op_missing": "warning",
+    "op_missing": "hint",
     "unit_missing": "warning",
     "percent_over_100": "warning",
     "rate_not_percent": "warning",
@@ -113,6 +114,13 @@ EXPECTED_SEVERITIES = {
     "budget_income_mismatch": "error",
     "budget_expense_mismatch": "error",
     "cost_exceeds_budget": "warning",
+    "value_note_required": "error",
+    "qualitative_without_note": "warning",
+    "weights_missing": "warning",
+    "annual_exceeds_overall": "warning",
+    "weights_sum": "error",
+    "scope_set_missing": "warning",
+    "money_looks_like_yuan": "warning",
 }
 
 
@@ -887,6 +895,9 @@ HENGDONG = [
 
 def test_hengdong_seed_form_warns_where_a_reviewer_would():
     data = department_form(rows=HENGDONG, framework=DEPARTMENT_FRAMEWORK)
+    # The 18 bare numbers (`100%`, `10次`) are how published forms are written: hints, not warnings.
+    assert counts(check_form(data)) == (1, 7)
+    assert {w.severity for w in check_form(data) if w.code == "op_missing"} == {Severity.HINT}
     bare_numbers = [2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 20, 21, 34]
     # the 时效 rows reuse the 数量 rows' names (27-32 repeat 2, 3, 4, 5, 6, 8)
     repeats = [27, 28, 29, 30, 31, 32]
@@ -903,3 +914,167 @@ def test_form_data_is_not_changed_by_checking():
     before = replace(data, rows=list(data.rows))
     check_form(data)
     assert data == before
+
+
+# The row as the national rules define it (issue #14)
+
+OVERALL = TargetScope.OVERALL
+
+
+def row(level3="抽查工地数", value="=30个", **details) -> RowData:
+    return RowData("产出目标", "数量", level3, value, **details)
+
+
+def codes_on(rows, **form) -> list[tuple[str, int | None]]:
+    data = replace(project_form(rows=rows), **form) if form else project_form(rows=rows)
+    return [(w.code, w.row) for w in check_form(data)]
+
+
+DETAIL_ROW_FIRES = [
+    ("value_note_required", row(value="按合同约定", sign=Sign.OTHER)),
+    ("value_note_required", row(value="按合同约定", sign=Sign.OTHER, value_note="   ")),
+    ("value_note_required", row(value="", sign=Sign.OTHER)),
+    ("qualitative_without_note", row("制度建设", "健全", sign=Sign.QUALITATIVE)),
+    ("op_missing", row(value="100%")),
+    ("op_missing", row(value="30个")),
+]
+DETAIL_ROW_QUIET = [
+    ("value_note_required", row(value="按合同约定", sign=Sign.OTHER, value_note="按合同第三条验收")),
+    ("value_note_required", row(value="按合同约定", sign=Sign.QUALITATIVE)),
+    ("value_note_required", row(value="=30个", sign=Sign.EQ)),
+    ("qualitative_without_note", row("制度建设", "健全", sign=Sign.QUALITATIVE, value_note="制度文件印发并执行")),
+    ("qualitative_without_note", row("制度建设", "健全")),  # no sign stated: nothing to judge
+    ("qualitative_without_note", row("制度建设", "", sign=Sign.QUALITATIVE)),  # value_missing says it
+    # a sign chosen in the list states the comparison the value leaves out
+    ("op_missing", row(value="100%", sign=Sign.GE)),
+    ("op_missing", row(value="30个", sign=Sign.EQ)),
+    ("op_missing", row(value="=30个")),
+]
+
+
+@pytest.mark.parametrize(("code", "data"), DETAIL_ROW_FIRES)
+def test_detail_row_rule_fires(code, data):
+    assert (code, 0) in codes_on([data])
+
+
+@pytest.mark.parametrize(("code", "data"), DETAIL_ROW_QUIET)
+def test_detail_row_rule_stays_quiet(code, data):
+    assert code not in {c for c, _row in codes_on([data])}
+
+
+def test_hints_are_counted_neither_as_errors_nor_as_warnings():
+    found_ = check_form(project_form(rows=[row(value="30个"), row("检查数", "")]))
+    assert {(w.code, w.severity) for w in found_} == {("op_missing", "hint"), ("value_missing", "error")}
+    assert counts(found_) == (1, 0)
+
+
+WEIGHTED = [
+    ([row(weight=Decimal("60")), row("检查数", weight=Decimal("40"))], []),
+    ([row(weight=Decimal("60")), row("检查数", weight=Decimal("30"))], [("weights_sum", None)]),
+    ([row(weight=Decimal("60")), row("检查数")], [("weights_sum", None), ("weights_missing", 1)]),
+    ([row(weight=Decimal("100.01"))], [("weights_sum", None)]),
+    # each scope sums to 100 on its own
+    ([row(weight=Decimal("100")), row(scope=OVERALL, weight=Decimal("100"))], []),
+    ([row(weight=Decimal("100")), row(scope=OVERALL, weight=Decimal("50"))], [("weights_sum", None)]),
+]
+
+
+@pytest.mark.parametrize(("rows", "expected"), WEIGHTED)
+def test_weights_sum_to_100_per_scope_when_the_framework_has_weights(rows, expected):
+    found_ = [c for c in codes_on(rows, weights_enabled=True) if c[0].startswith("weights_")]
+    assert sorted(found_, key=str) == sorted(expected, key=str)
+
+
+def test_weights_are_not_asked_for_when_the_framework_has_none():
+    rows = [row(weight=Decimal("60")), row("检查数")]
+    assert not [c for c in codes_on(rows) if c[0].startswith("weights_")]
+
+
+def test_weights_sum_message_names_the_scope_and_the_total():
+    data = replace(project_form(rows=[row(weight=Decimal("12.50"))]), weights_enabled=True)
+    [warning] = [w for w in check_form(data) if w.code == "weights_sum"]
+    assert "年度目标" in warning.message and "12.5" in warning.message
+
+
+SCOPES = [
+    # (annual, overall, fires)
+    ("=12次", "=10次", True),
+    ("=12次", "=12次", False),
+    ("=8次", "=10次", False),
+    ("=12次", "=10家", False),  # another unit: not the same quantity
+    ("=98%", "=95%", False),  # a share is not a part of the whole
+    ("=10~12次", "=10次", True),  # a range is judged by its top
+    ("每月完成", "=10次", False),
+]
+
+
+@pytest.mark.parametrize(("annual", "overall", "fires"), SCOPES)
+def test_annual_exceeds_overall(annual, overall, fires):
+    rows = [row("检查次数", annual), row("检查 次数", overall, scope=OVERALL)]
+    assert (("annual_exceeds_overall", 0) in codes_on(rows)) is fires
+    assert ("annual_exceeds_overall", 1) not in codes_on(rows)
+
+
+def test_annual_exceeds_overall_compares_rows_of_the_same_name_only():
+    rows = [row("检查次数", "=12次"), row("复查次数", "=10次", scope=OVERALL)]
+    assert "annual_exceeds_overall" not in {c for c, _row in codes_on(rows)}
+
+
+MULTI_YEAR = {"planned_start": date(2020, 1, 1), "planned_end": date(2022, 12, 31)}
+
+
+@pytest.mark.parametrize(
+    ("header", "scopes", "fires"),
+    [
+        (MULTI_YEAR, [TargetScope.ANNUAL], True),
+        (MULTI_YEAR, [OVERALL], True),
+        (MULTI_YEAR, [TargetScope.ANNUAL, OVERALL], False),
+        ({}, [TargetScope.ANNUAL], False),  # within one year: one set is the whole plan
+        ({"planned_start": None, "planned_end": date(2022, 12, 31)}, [TargetScope.ANNUAL], False),
+    ],
+)
+def test_scope_set_missing(header, scopes, fires):
+    rows = [row(f"检查数{i}", scope=scope) for i, scope in enumerate(scopes)]
+    data = project_form(rows=rows, header=header)
+    assert ("scope_set_missing" in form_codes(data)) is fires
+
+
+def test_scope_set_missing_message_says_which_set_is_missing():
+    data = project_form(rows=[row(scope=OVERALL)], header=MULTI_YEAR)
+    [warning] = [w for w in check_form(data) if w.code == "scope_set_missing"]
+    assert "2020年至2022年" in warning.message and "只填写了总体目标" in warning.message
+    assert "年度目标的指标" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("fund_total", "fires"),
+    [
+        (Decimal("56061000000"), True),  # 5,606,100 typed into 万元: 560 亿元
+        (Decimal("1000000000"), True),  # 100,000 万元, the threshold
+        (Decimal("999999999.99"), False),
+        (Decimal("5606100"), False),  # 560.61 万元
+    ],
+)
+def test_money_looks_like_yuan_on_department_forms(fund_total, fires):
+    data = department_form(budget={"fund_total": fund_total})
+    hits = [w for w in check_form(data) if w.code == "money_looks_like_yuan"]
+    assert bool(hits) is fires
+    if fires:
+        assert hits[0].field == "fund_total" and "资金总额" in hits[0].message
+
+
+def test_money_looks_like_yuan_says_what_was_meant():
+    data = department_form(budget={"expense_basic": Decimal("56061000000")})
+    [warning] = [w for w in check_form(data) if w.code == "money_looks_like_yuan"]
+    assert warning.field == "expense_basic" and "560.61万元" in warning.message
+
+
+def test_money_looks_like_yuan_threshold_from_settings(settings):
+    settings.PERFGOALS_WARNINGS = {"yuan_in_wan_from": "500"}
+    data = department_form(budget={"fund_total": Decimal("5606100")})
+    assert "money_looks_like_yuan" in form_codes(data)
+
+
+def test_money_looks_like_yuan_is_for_department_forms_only():
+    data = project_form(budget={"total_budget": Decimal("56061000000"), "current_budget": Decimal("56061000000")})
+    assert "money_looks_like_yuan" not in form_codes(data)
