@@ -147,14 +147,13 @@
     box.textContent = "";
     if (!value.trim()) return;
     var target = targets.parseTarget(value);
+    // The sign shown is the one chosen, else the one the value states.
+    var key = sign.value || targets.signOf(target);
+    var option = key && sign.querySelector('option[value="' + key + '"]');
     var parts = [];
-    if (target.kind === "qualitative") {
-      parts.push(["sign", sign.options[sign.selectedIndex].value ? sign.options[sign.selectedIndex].text : qualitativeLabel(sign)]);
-      parts.push(["value", value.trim()]);
-    } else {
-      var chosen = sign.value && SIGN_TEXT[sign.value];
-      var symbol = chosen || (target.op === "range" ? "" : SIGN_TEXT[targets.signOf(target)] || "");
-      if (symbol) parts.push(["sign", symbol]);
+    if (option) parts.push(["sign", SIGN_TEXT[key] || option.text]);
+    if (target.kind === "qualitative") parts.push(["value", value.trim()]);
+    else {
       parts.push(["value", target.high === null ? target.low : target.low + "~" + target.high]);
       if (target.unit) parts.push(["unit", target.unit]);
     }
@@ -163,13 +162,9 @@
       span.className = "value-part part-" + part[0];
       span.dataset.part = part[0];
       span.textContent = part[1];
+      span.title = editor.getAttribute("data-part-" + part[0]) || "";
       box.appendChild(span);
     });
-  }
-
-  function qualitativeLabel(sign) {
-    var option = sign.querySelector('option[value="qualitative"]');
-    return option ? option.text : "";
   }
 
   function offerScoring(row) {

@@ -11,7 +11,7 @@ from projects.accounts.models import User
 from projects.models import FiscalYear, PerformanceForm
 from tests.factories import IndicatorFactory, PerformanceFormFactory
 
-from .conftest import row_action, shot
+from .conftest import SHOTS, row_action, shot
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -33,6 +33,10 @@ def draft(username="filler_a", **fields) -> PerformanceForm:
 
 def group(page, level2, scope=TargetScope.ANNUAL, level1="产出目标"):
     return page.locator(f'tbody[data-scope="{scope}"][data-level1="{level1}"][data-level2="{level2}"]')
+
+
+def values(locator) -> list[str]:
+    return locator.evaluate_all("fields => fields.map(f => f.value)")
 
 
 def focused_name(page) -> str:
@@ -111,14 +115,14 @@ def test_enter_never_submits_and_shortcuts_move_rows(new_page, live_server):
     # Alt+↓ moves 甲 below 乙, keeping the focus; Alt+Shift+↓ moves it to the top of 质量.
     quantity.locator(ROW).first.locator("[name$=-value]").focus()
     page.keyboard.press("Alt+ArrowDown")
-    expect(quantity.locator("[name$=-level3]")).to_have_values(["乙", "甲", "丙"])
+    assert values(quantity.locator("[name$=-level3]")) == ["乙", "甲", "丙"]
     assert focused_name(page).endswith("-value")
     page.keyboard.press("Alt+Shift+ArrowDown")
-    expect(quantity.locator("[name$=-level3]")).to_have_values(["乙", "丙"])
-    expect(group(page, "质量").locator("[name$=-level3]")).to_have_values(["甲"])
+    assert values(quantity.locator("[name$=-level3]")) == ["乙", "丙"]
+    assert values(group(page, "质量").locator("[name$=-level3]")) == ["甲"]
     # Back to 数量 with the menu: to the bottom of the group above.
     row_action(group(page, "质量").locator(ROW).first, "move-prev-group")
-    expect(quantity.locator("[name$=-level3]")).to_have_values(["乙", "丙", "甲"])
+    assert values(quantity.locator("[name$=-level3]")) == ["乙", "丙", "甲"]
     expect(page.locator(f"{ROW} [data-row-number]")).to_have_text(["1", "2", "3"])
     # The menu is one tab stop and closes with Escape, back on its button.
     quantity.locator(ROW).first.locator("[data-action=row-menu]").click()
@@ -183,7 +187,7 @@ def test_scope_tabs_for_a_multi_year_project_copy_one_set(new_page, live_server)
     page.click("[data-action=copy-scope][data-from=annual]")
     overall = page.locator('[data-scope-panel="overall"]')
     expect(overall).to_be_visible()
-    expect(group(page, "数量", TargetScope.OVERALL).locator("[name$=-level3]")).to_have_values(["年度抽查数"])
+    assert values(group(page, "数量", TargetScope.OVERALL).locator("[name$=-level3]")) == ["年度抽查数"]
     group(page, "数量", TargetScope.OVERALL).locator(ROW).first.locator("[name$=-value]").fill("=90个")
     shot(page, "editor-scope-tabs-1366")
     page.click("[data-action=save]")
@@ -268,24 +272,26 @@ def test_error_and_warning_rows_outlined_apart(new_page, live_server):
     perf_form = draft()
     IndicatorFactory(perf_form=perf_form, level3="无说明", value="=3次", sign=Sign.OTHER)  # value_note_required
     IndicatorFactory(perf_form=perf_form, level3="定性无说明", value="健全", sign=Sign.QUALITATIVE)
+    IndicatorFactory(perf_form=perf_form, level3="只有提示", value="30个")  # op_missing, a hint
     IndicatorFactory(perf_form=perf_form, level3="正常", value=">=95%")
     page = new_page("filler_a")
     open_editor(page, live_server, perf_form)
     rows = page.locator(ROW)
     styles = [
         rows.nth(i).evaluate("r => [getComputedStyle(r).outlineStyle, getComputedStyle(r).outlineColor]")
-        for i in range(3)
+        for i in range(4)
     ]
-    classes = [rows.nth(i).get_attribute("class") for i in range(3)]
+    classes = [rows.nth(i).get_attribute("class") for i in range(4)]
     assert "has-error" in classes[0] and "has-warning" in classes[1], classes
     assert styles[0] != styles[1], styles
-    assert styles[2][0] == "none", styles
+    assert rows.nth(2).locator("[data-code=op_missing]").count() == 1
+    assert styles[2][0] == styles[3][0] == "none", styles
 
 
 def test_rows_stack_as_cards_at_390_px(new_page, live_server):
     perf_form = draft()
     for i in range(6):
-        IndicatorFactory(perf_form=perf_form, level3=f"较长的三级指标名称，用来看它在窄屏上是否整行显示{i}", value=">=95%")
+        IndicatorFactory(perf_form=perf_form, level3=f"较长的三级指标名称，看它在窄屏上是否整行显示{i}", value=">=95%")
     page = new_page("filler_a")
     page.set_viewport_size({"width": 390, "height": 844})
     open_editor(page, live_server, perf_form)
@@ -297,3 +303,5 @@ def test_rows_stack_as_cards_at_390_px(new_page, live_server):
     row.locator("[data-action=toggle-details]").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "editor-rows-390")
+    quantity = page.locator("[data-scope-panel=annual] tbody[data-level2=数量]")
+    quantity.screenshot(path=str(SHOTS / "editor-rows-390-group.png"))
