@@ -475,10 +475,18 @@
     });
   });
 
-  editor.querySelectorAll(ROW).forEach(setUp);
-  if (window.location.hash && /^#row-/.test(window.location.hash)) {
+  // A warning's link to a row of the other tab opens that tab.
+  function showLinkedRow() {
+    if (!/^#row-/.test(window.location.hash)) return;
     var target = document.getElementById(window.location.hash.slice(1));
     var panel = target && target.closest("[data-scope-panel]");
-    if (panel && panel.hidden) selectTab(panel.dataset.scopePanel);
+    if (panel && panel.hidden) {
+      selectTab(panel.dataset.scopePanel);
+      target.scrollIntoView();
+    }
   }
+
+  editor.querySelectorAll(ROW).forEach(setUp);
+  window.addEventListener("hashchange", showLinkedRow);
+  showLinkedRow();
 })();
