@@ -168,10 +168,13 @@ def _warning_html(warning) -> str:
     )
 
 
-def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
+def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = False) -> SafeString:
     """One row of the editor (its <tr> and its details' <tr>); every value is escaped.
 
-    `weights`: the framework has weights on, so the row offers 权重.
+    `weights`: the framework has weights on, so the row offers 权重. The details' fields are
+    written out only for a row that has some filled (or wrong), and for the row template
+    (`details_shown`): a post without them reads as blank, and editor.js copies them from the
+    template when the details are opened, so that 40 rows do not carry 320 empty fields.
     """
     p = escape(row.prefix)
     v = {name: escape(value) for name, value in row.values.items()}
@@ -187,10 +190,11 @@ def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
     if row.row_errors:
         classes += " table-danger"
     values = dict(row.values, scope=row.scope)
+    # A blank published 二级 label is left out: a post without it reads as blank.
     hidden = "".join(
-        f'<input type="hidden" name="{p}-{name}" value="{escape(values.get(name, ""))}" '
-        f'class="{name}" id="id_{p}-{name}">'
+        f'<input type="hidden" name="{p}-{name}" value="{escape(values.get(name, ""))}">'
         for name in HIDDEN
+        if name != "level2_label" or values.get(name)
     )
     invalid = {name: ' aria-invalid="true"' if name in row.errors else "" for name in ("level3", "value")}
     comment = (
@@ -203,6 +207,7 @@ def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
     details = [(name, widget) for name, widget in DETAILS if weights or name != "weight"]
     filled = sum(1 for name, _widget in details if row.values.get(name, "").strip())
     detail_errors = any(name in row.errors for name, _widget in details)
+    written = details_shown or filled or detail_errors
     number = str(row.position + 1) if row.position < 10**6 else ""
     detail_id = f"detail-{p}"
     return mark_safe(  # noqa: S308 - every interpolated value above is escaped
@@ -225,11 +230,16 @@ def row_html(row: EditorRow, *, weights: bool = False) -> SafeString:
         f'aria-expanded="{"true" if detail_errors else "false"}" aria-controls="{detail_id}">'
         f'{escape(_("详情"))}<span class="detail-count" data-detail-count>{filled or ""}</span></button> '
         f'<button type="button" class="btn btn-sm btn-outline-secondary" data-action="row-menu" '
-        f'aria-haspopup="menu" aria-expanded="false" aria-label="{escape(_("本行操作"))}" '
-        f'title="{escape(_("本行操作"))}">⋯</button></td></tr>'
-        f'<tr class="row-detail" id="{detail_id}" data-row-detail{"" if detail_errors else " hidden"}>'
-        f'<td colspan="2" class="row-spacer"></td><td colspan="3"><div class="detail-grid">'
-        f"{''.join(_detail_field(row, p, name, widget) for name, widget in details)}</div></td></tr>"
+        f'aria-haspopup="menu" aria-expanded="false" aria-label="{escape(_("本行操作"))}">⋯</button></td></tr>'
+        f'<tr class="row-detail" id="{detail_id}" data-row-detail{"" if detail_errors else " hidden"}'
+        f"{'' if written else ' data-unwritten'}>"
+        + (
+            f'<td colspan="2" class="row-spacer"></td><td colspan="3"><div class="detail-grid">'
+            f"{''.join(_detail_field(row, p, name, widget) for name, widget in details)}</div></td>"
+            if written
+            else ""
+        )
+        + "</tr>"
     )
 
 
@@ -301,7 +311,7 @@ def rows_context(perf_form, framework, rows: list[EditorRow], prefix: str) -> di
             for scope, other in scopes
         ],
         "scope_tabs": has_overall or is_multi_year(perf_form),
-        "empty_row": row_html(empty_row(prefix), weights=weights),
+        "empty_row": row_html(empty_row(prefix), weights=weights, details_shown=True),
         "scoring_defaults": mark_safe(  # noqa: S308 - keys are enum values, texts escaped
             " ".join(f'data-scoring-{key}="{escape(str(text))}"' for key, text in SCORING_DEFAULTS.items())
         ),

@@ -19,6 +19,19 @@
     return row.querySelector('[name$="-' + suffix + '"]') || detailOf(row).querySelector('[name$="-' + suffix + '"]');
   }
 
+  // A row without details filled comes without their fields: written here, from the row
+  // template, when first needed.
+  function writeDetails(row) {
+    var detail = detailOf(row);
+    if (!detail.hasAttribute("data-unwritten")) return;
+    var index = /-(\d+)-level3$/.exec(input(row, "level3").name)[1];
+    var holder = document.createElement("tbody");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, index).trim();
+    detail.innerHTML = holder.querySelector("tr.row-detail").innerHTML;
+    detail.removeAttribute("data-unwritten");
+    offerScoring(row);
+  }
+
   function detailOf(row) {
     return row.nextElementSibling;
   }
@@ -112,7 +125,8 @@
       input(row, "level1").value = group.dataset.level1;
       input(row, "level2").value = group.dataset.level2;
       // The published 二级 label belonged to the group the row left.
-      input(row, "level2_label").value = "";
+      var label = input(row, "level2_label");
+      if (label) label.remove();
     }
   }
 
@@ -148,8 +162,8 @@
     if (!value.trim()) return;
     var target = targets.parseTarget(value);
     // The sign shown is the one chosen, else the one the value states.
-    var key = sign.value || targets.signOf(target);
-    var option = key && sign.querySelector('option[value="' + key + '"]');
+    var key = (sign && sign.value) || targets.signOf(target);
+    var option = key && template.content.querySelector('select[name$="-sign"] option[value="' + key + '"]');
     var parts = [];
     if (option) parts.push(["sign", SIGN_TEXT[key] || option.text]);
     if (target.kind === "qualitative") parts.push(["value", value.trim()]);
@@ -170,6 +184,7 @@
   function offerScoring(row) {
     var sign = input(row, "sign");
     var scoring = input(row, "scoring");
+    if (!sign) return;
     var button = detailOf(row).querySelector("[data-action=fill-scoring]");
     var key = sign.value || targets.signOf(targets.parseTarget(input(row, "value").value));
     var text = key ? editor.getAttribute("data-scoring-" + key) : "";
@@ -179,7 +194,7 @@
 
   function valueTyped(row) {
     var sign = input(row, "sign");
-    if (!sign.dataset.explicit) {
+    if (sign && !sign.dataset.explicit) {
       sign.value = targets.signOf(targets.parseTarget(input(row, "value").value));
     }
     showParts(row);
@@ -190,7 +205,7 @@
     var sign = input(row, "sign");
     var derived = targets.signOf(targets.parseTarget(input(row, "value").value));
     // A stored sign other than the value's is the person's own choice: typing keeps it.
-    if (sign.value && sign.value !== derived) sign.dataset.explicit = "1";
+    if (sign && sign.value && sign.value !== derived) sign.dataset.explicit = "1";
     showParts(row);
     offerScoring(row);
   }
@@ -199,6 +214,7 @@
     var detail = detailOf(row);
     var button = row.querySelector("[data-action=toggle-details]");
     var show = open === undefined ? detail.hidden : open;
+    if (show) writeDetails(row);
     detail.hidden = !show;
     button.setAttribute("aria-expanded", show ? "true" : "false");
     if (show) detail.querySelector("select, textarea, input:not([type=hidden])").focus();
@@ -251,9 +267,16 @@
       ["level3", "value", "sign", "value_note", "standard", "standard_note", "scoring", "explanation", "weight",
         "remark", "level2_label"].forEach(function (name) {
         var field = input(row, name);
-        if (field) input(copy, name).value = field.value;
+        var copied = input(copy, name);
+        if (field && !copied) {
+          copied = field.cloneNode(false);
+          copied.name = field.name.replace(/-\d+-/, "-" + copy.querySelector("[name$=-level3]").name.split("-")[1] + "-");
+          copy.querySelector(".row-spacer").appendChild(copied);
+        }
+        if (field && copied) copied.value = field.value;
       });
-      if (input(row, "sign").dataset.explicit) input(copy, "sign").dataset.explicit = "1";
+      var sign = input(row, "sign");
+      if (sign && sign.dataset.explicit) input(copy, "sign").dataset.explicit = "1";
       setUp(copy);
     });
     selectTab(to);
@@ -415,10 +438,15 @@
   // --- The unsaved-changes guard. ------------------------------------------------------------
 
   // The year of a new form is not compared: choosing it reloads the page (below).
+  // Blank fields are left out: details written when opened add blank fields, which change nothing.
   function serialized() {
     var data = new FormData(form);
     data.delete("year");
-    return new URLSearchParams(data).toString();
+    var kept = [];
+    data.forEach(function (value, key) {
+      if (value !== "") kept.push([key, value]);
+    });
+    return new URLSearchParams(kept).toString();
   }
 
   var saved = serialized();

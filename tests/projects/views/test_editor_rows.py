@@ -69,11 +69,21 @@ def test_editor_posts_every_row_field_and_saves_them_unchanged(filler_client, we
 
 
 def test_weight_is_offered_only_when_the_framework_has_weights_on(filler_client, perf_form):
-    IndicatorFactory(perf_form=perf_form)
-    assert "ind-0-weight" not in posted(editor_page(filler_client, perf_form))
+    IndicatorFactory(perf_form=perf_form, remark="备注")
+    page = editor_page(filler_client, perf_form)
+    assert "ind-0-weight" not in posted(page) and 'name="ind-__prefix__-weight"' not in page
     perf_form.framework.weights_enabled = True
     perf_form.framework.save(update_fields=["weights_enabled"])
-    assert "ind-0-weight" in posted(editor_page(filler_client, perf_form))
+    page = editor_page(filler_client, perf_form)
+    assert "ind-0-weight" in posted(page) and 'name="ind-__prefix__-weight"' in page
+
+
+def test_details_fields_written_only_for_rows_that_fill_some(filler_client, perf_form):
+    IndicatorFactory(perf_form=perf_form, level3="空")
+    IndicatorFactory(perf_form=perf_form, level3="有备注", remark="季度汇总")
+    data = posted(editor_page(filler_client, perf_form))
+    assert "ind-0-remark" not in data and "ind-0-sign" not in data
+    assert data["ind-1-remark"] == "季度汇总" and data["ind-1-sign"] == ""
 
 
 def test_rows_show_their_number_and_details_stay_closed(filler_client, perf_form):
