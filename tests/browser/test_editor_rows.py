@@ -305,3 +305,32 @@ def test_rows_stack_as_cards_at_390_px(new_page, live_server):
     shot(page, "editor-rows-390")
     quantity = page.locator("[data-scope-panel=annual] tbody[data-level2=数量]")
     quantity.screenshot(path=str(SHOTS / "editor-rows-390-group.png"))
+
+
+def test_details_of_a_stored_row_open_and_save(new_page, live_server):
+    perf_form = draft()
+    IndicatorFactory(perf_form=perf_form, level3="甲", value="=30个")
+    page = new_page("filler_a")
+    open_editor(page, live_server, perf_form)
+    row = page.locator(ROW).first
+    row.locator("[data-action=toggle-details]").click()
+    detail = page.locator("[data-row-detail]").first
+    expect(detail.locator("[name$=-remark]")).to_be_visible()
+    # Opening the details alone changes nothing: leaving asks no question.
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    row.locator("[data-action=toggle-details]").click()
+    page.click(NAV)
+    page.wait_for_load_state("load")
+    assert dialogs == []
+    open_editor(page, live_server, perf_form)
+    page.locator(ROW).first.locator("[data-action=toggle-details]").click()
+    page.locator("[data-row-detail] [name$=-remark]").first.fill("季度汇总")
+    page.locator("[data-row-detail] [name$=-standard]").first.select_option("history")
+    page.click("[data-action=save]")
+    expect(page.locator(SUCCESS)).to_have_count(1)
+    stored = perf_form.indicators.get()
+    assert (stored.remark, stored.standard, stored.value) == ("季度汇总", "history", "=30个")
+    assert stored.sign == Sign.EQ
+    # The details' badge counts the filled ones: the derived sign, 设定依据, 备注.
+    expect(page.locator(f"{ROW} [data-detail-count]")).to_have_text("3")
