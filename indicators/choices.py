@@ -55,6 +55,24 @@ class Sign(models.TextChoices):
 # parse_target's comparison operators as signs.
 OP_SIGNS = {">=": Sign.GE, ">": Sign.GT, "=": Sign.EQ, "<": Sign.LT, "<=": Sign.LE}
 
+# The 评（扣）分标准 offered when a row has none, from its sign: the exchange tables require one, and
+# deployed systems fill in "1" or the indicator's name where we can say what the sign means.
+DEFAULT_SCORING = {
+    Sign.GE: _("达到或超过目标值得满分，未达到按完成比例得分。"),
+    Sign.GT: _("超过目标值得满分，未超过按完成比例得分。"),
+    Sign.EQ: _("等于目标值得满分，有偏差按偏差比例扣分。"),
+    Sign.LT: _("低于目标值得满分，未低于按超出比例扣分。"),
+    Sign.LE: _("不超过目标值得满分，超出按超出比例扣分。"),
+    Sign.QUALITATIVE: _("达到目标要求得满分，部分达到酌情扣分，未达到不得分。"),
+    Sign.OTHER: _("按指标值说明所列方法评分。"),
+}
+
+
+def default_scoring(sign: str) -> str:
+    """The 评（扣）分标准 a row's sign suggests; "" for none or 不适用."""
+    text = DEFAULT_SCORING.get(sign)
+    return str(text) if text else ""
+
 
 class Standard(models.TextChoices):
     """设定依据 / 绩效标准: where the target comes from."""

@@ -84,10 +84,10 @@ class FormData:
     budget: dict[str, Decimal | None]  # all in 元
     rows: list[RowData]
     framework: dict[str, list[str]] = field(default_factory=dict)  # {一级: [二级, ...]} in order
-    weights_enabled: bool = False  # the framework asks every row for a 权重, summing to 100 per scope
     # {name: (label, kind)} of the kind's header fields, from the form's field catalogue
     # (projects.schema.rule_fields): the rules name fields by its labels, never their own.
     fields: dict[str, tuple[str, str]] | None = None
+    weights_enabled: bool = False  # the framework asks every row for a 权重, summing to 100 per scope
 
     def header_fields(self, kind: str) -> dict[str, str]:
         """{name: label} of the header fields of one catalogue kind ("narrative", "date", …)."""

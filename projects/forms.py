@@ -163,8 +163,12 @@ class IndicatorRowForm(forms.Form):
     """One indicator row; its labels and caps come from the field catalogue (schema.ROW_FIELDS)."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    level1 = forms.CharField(max_length=schema.get("level1").max_length, widget=forms.HiddenInput)
-    level2 = forms.CharField(max_length=schema.get("level2").max_length, widget=forms.HiddenInput)
+    level1 = forms.CharField(
+        label=schema.get("level1").label, max_length=schema.get("level1").max_length, widget=forms.HiddenInput
+    )
+    level2 = forms.CharField(
+        label=schema.get("level2").label, max_length=schema.get("level2").max_length, widget=forms.HiddenInput
+    )
     level3 = forms.CharField(
         label=schema.get("level3").label,
         max_length=schema.get("level3").max_length,

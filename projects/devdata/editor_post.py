@@ -9,6 +9,11 @@ from projects.views.editor import FORMSET_PREFIX as PREFIX
 ROW_KEYS = ("id", *(entry.name for entry in schema.ROW_FIELDS))
 
 
+def stored_rows(indicators) -> list[dict]:
+    """Stored rows as the editor shows them again: their ids and every catalogue row field."""
+    return [{"id": row.pk, **{key: getattr(row, key) for key in ROW_KEYS[1:]}} for row in indicators]
+
+
 def post_data(rows, *, header: dict, version=None, initial_forms=0, year=None):
     """rows: dicts of the catalogue's row fields (level1, level2, level3, value …), optionally id,
     DELETE and position."""

@@ -15,6 +15,7 @@ from .content import (
     form_warnings,
     import_form,
     match_rows,
+    refresh_counts,
     save_form,
     write_content,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "form_warnings",
     "import_form",
     "match_rows",
+    "refresh_counts",
     "return_form",
     "save_form",
     "snapshot",

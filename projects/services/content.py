@@ -189,15 +189,15 @@ def stored_sign(data: RowInput, before: Indicator | None) -> str:
 
     A sign the parser derived follows the value: the editor posts the stored sign back, so
     when the value changes and the posted sign is the one derived from the old value, the
-    sign is derived again (`>=95%` edited to `<=5%` becomes ≤, not a contradiction). A sign
-    that differs from what the old value stated was chosen, and stays.
+    sign is derived again (`>=95%` edited to `<=5%` becomes ≤, not a contradiction; edited to
+    `95%`, unstated). A sign that differs from what the old value stated was chosen, and stays.
     """
     derived = Sign.of_target(parse_target(data.value))
     if not data.sign:
         return derived
-    if before is not None and data.value != before.value and data.sign == before.sign:
-        if before.sign == Sign.of_target(parse_target(before.value)):
-            return derived or data.sign
+    followed_old_value = before is not None and before.sign == Sign.of_target(parse_target(before.value))
+    if followed_old_value and data.value != before.value and data.sign == before.sign:
+        return derived
     return data.sign
 
 
@@ -246,6 +246,23 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
     perf_form.error_count, perf_form.warning_count = counts(found)
     _save_unique(perf_form)
     return found
+
+
+def refresh_counts(forms) -> int:
+    """Store each form's error and warning counts as the rules count them now; returns how many changed.
+
+    The counts are stored on save; after an upgrade that changes the rules (a warning becoming a
+    hint, a new rule) the stored ones are stale until the next save, and lists filter on them.
+    """
+    vocabularies: dict = {}
+    changed = 0
+    for perf_form in forms.select_related("year", "framework", "unit").prefetch_related("indicators"):
+        errors, warnings = counts(form_warnings(perf_form, list(perf_form.indicators.all()), vocabularies))
+        if (errors, warnings) != (perf_form.error_count, perf_form.warning_count):
+            # Not a content change: updated_at and version stay, so no open editor is made stale.
+            PerformanceForm.objects.filter(pk=perf_form.pk).update(error_count=errors, warning_count=warnings)
+            changed += 1
+    return changed
 
 
 def match_rows(perf_form: PerformanceForm | None, rows: Iterable[RowInput]) -> list[RowInput]:

@@ -67,3 +67,47 @@ def test_parsed_target_fits_the_column(perf_form, value, low):
 
     services.write_content(perf_form, {}, [services.RowInput("产出目标", "数量", "指标", value)])
     assert perf_form.indicators.get().target_low == low
+
+
+PRINTED = [
+    # (value, sign, printed, indicator_value, measure_unit)
+    (">=95%", "ge", "≥95%", Decimal("95"), "%"),
+    ("≥98%", "ge", "≥98%", Decimal("98"), "%"),
+    ("＞＝８０％", "ge", "≥80%", Decimal("80"), "%"),
+    ("=50家", "eq", "＝50家", Decimal("50"), "家"),
+    ("不超过500万元", "le", "≤500万元", Decimal("500"), "万元"),
+    ("95.50%", "ge", "≥95.50%", Decimal("95.5"), "%"),  # a sign chosen for a bare number
+    ("100%", "", "100%", Decimal("100"), "%"),  # no sign: as typed
+    ("≥95%", "le", "≥95%", Decimal("95"), "%"),  # a contradiction is printed as written
+    ("健全", "qualitative", "健全", "健全", ""),
+    ("按合同约定", "other", "按合同约定", "按合同约定", ""),
+    ("=5个", "na", "=5个", "=5个", ""),
+    ("1~2%", "", "1~2%", "1~2%", ""),
+]
+
+
+@pytest.mark.parametrize(("value", "sign", "printed", "amount", "unit"), PRINTED)
+def test_row_printed_value_and_its_parts(perf_form, value, sign, printed, amount, unit):
+    from projects.services.content import apply_target
+
+    row = Indicator(perf_form=perf_form, level1="产出目标", level2="数量", level3="甲", value=value, sign=sign)
+    apply_target(row)
+    row.save()
+    row = Indicator.objects.get(pk=row.pk)
+    assert (row.printed_value, row.indicator_value, row.measure_unit) == (printed, amount, unit)
+
+
+def test_row_fields_have_defaults_for_bulk_create(perf_form):
+    Indicator.objects.bulk_create([Indicator(perf_form=perf_form, level1="产出目标", level2="数量", level3="甲")])
+    row = Indicator.objects.get()
+    assert (row.scope, row.sign, row.weight, row.value_note, row.level2_label) == ("annual", "", None, "", "")
+    assert row.level2_shown == "数量"
+
+
+def test_project_code_unique_per_year_where_given(perf_form, unit_b):
+    perf_form.project_code = "43042421000000000001"
+    perf_form.save()
+    PerformanceFormFactory(unit=unit_b, year=perf_form.year, project_code="")
+    PerformanceFormFactory(unit=unit_b, year=perf_form.year, project_code="")  # blank is not a code
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PerformanceFormFactory(unit=unit_b, year=perf_form.year, project_code="43042421000000000001")

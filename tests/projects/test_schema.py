@@ -163,3 +163,33 @@ def test_snapshot_diff_and_warnings_name_fields_by_the_catalogue(unit_a, year):
     messages = {w.field: w.message for w in services.form_warnings(perf_form, []) if w.code == "text_missing"}
     assert set(messages) == set(empty)
     assert all(str(schema.get(name).label) in message for name, message in messages.items())
+
+
+def test_every_row_field_is_a_column_a_row_form_field_and_a_service_input():
+    from dataclasses import fields
+
+    from indicators.warnings import RowData
+    from projects.forms import IndicatorRowForm
+
+    row_inputs = {f.name for f in fields(services.RowInput)} - {"id"}
+    row_data = {f.name for f in fields(RowData)}
+    for entry in schema.ROW_FIELDS:
+        column = Indicator._meta.get_field(entry.name)
+        assert IndicatorRowForm.base_fields[entry.name].label == entry.label, entry.name
+        assert entry.name in row_inputs and entry.name in row_data, entry.name
+        if entry.kind == schema.CHOICE:
+            assert column.choices == entry.choices.choices, entry.name
+        if entry.kind == schema.DECIMAL:
+            assert isinstance(column, models.DecimalField)
+            assert (column.max_digits, column.decimal_places) == (5, 2)
+    assert row_inputs == row_data == {entry.name for entry in schema.ROW_FIELDS}
+
+
+def test_snapshot_and_diff_carry_every_row_field_by_its_catalogue_label(perf_form):
+    from tests.factories import IndicatorFactory
+
+    row = IndicatorFactory(perf_form=perf_form)
+    [snapshot_row] = services.snapshot(perf_form, [row], [])["rows"]
+    assert list(snapshot_row) == ["id", *(entry.name for entry in schema.ROW_FIELDS)]
+    for entry in schema.ROW_FIELDS:
+        assert _label(entry.name) == str(entry.label)
