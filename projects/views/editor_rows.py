@@ -221,9 +221,9 @@ def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = Fal
         f"{_divs('invalid-feedback d-block', row.errors.get('level3', []))}"
         f"{_divs('invalid-feedback d-block row-error', row.row_errors)}{comment}{warnings}</td>"
         f'<td class="cell-value"><label class="visually-hidden" for="id_{p}-value">{_label("value")}</label>'
-        f'<input type="text" name="{p}-value" value="{v["value"]}" class="form-control form-control-sm value" '
-        f'maxlength="{CAPS["value"]}" id="id_{p}-value"{invalid["value"]}>'
-        f'<div class="value-parts small" data-value-parts aria-live="polite"></div>'
+        f'<div class="value-line"><input type="text" name="{p}-value" value="{v["value"]}" '
+        f'class="form-control form-control-sm value" maxlength="{CAPS["value"]}" id="id_{p}-value"{invalid["value"]}>'
+        f'<div class="value-parts small" data-value-parts aria-live="polite"></div></div>'
         f"{_divs('invalid-feedback d-block', row.errors.get('value', []))}</td>"
         f'<td class="cell-actions text-nowrap">'
         f'<button type="button" class="btn btn-sm btn-outline-secondary" data-action="toggle-details" '

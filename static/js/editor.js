@@ -166,8 +166,8 @@
     var option = key && template.content.querySelector('select[name$="-sign"] option[value="' + key + '"]');
     var parts = [];
     if (option) parts.push(["sign", SIGN_TEXT[key] || option.text]);
-    if (target.kind === "qualitative") parts.push(["value", value.trim()]);
-    else {
+    // A qualitative value is its own text: only its sign is shown beside it.
+    if (target.kind !== "qualitative") {
       parts.push(["value", target.high === null ? target.low : target.low + "~" + target.high]);
       if (target.unit) parts.push(["unit", target.unit]);
     }

@@ -158,7 +158,7 @@ def test_value_split_as_typed_and_details_in_the_row(new_page, live_server):
     expect(detail.locator("[name$=-scoring]")).to_have_value("达到或超过目标值得满分，未达到按完成比例得分")
     value.fill("")
     value.press_sequentially("健全")
-    expect(parts).to_have_text(["定性", "健全"])
+    expect(parts).to_have_text(["定性"])
     expect(detail.locator("[name$=-sign]")).to_have_value(Sign.QUALITATIVE)
     # A sign chosen by hand stays while the value changes.
     detail.locator("[name$=-sign]").select_option(Sign.OTHER)
