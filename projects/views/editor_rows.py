@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.choices import Severity, Sign, Standard, TargetScope
+from indicators.choices import DEFAULT_SCORING, Severity, Sign, Standard, TargetScope
 from indicators.frameworks import framework_vocabulary
 
 from .. import schema
@@ -52,16 +52,6 @@ HIDDEN_ROW_FIELDS = {
     "level2_label": schema.get("level2_label").label,
     "scope": schema.get("scope").label,
     "position": gettext_lazy("排列顺序"),
-}
-
-# 评（扣）分标准 offered for a sign; the person may keep, change or clear it.
-SCORING_DEFAULTS = {
-    Sign.GE: gettext_lazy("达到或超过目标值得满分，未达到按完成比例得分"),
-    Sign.GT: gettext_lazy("超过目标值得满分，未超过按完成比例得分"),
-    Sign.EQ: gettext_lazy("达到目标值得满分，未达到按完成比例得分"),
-    Sign.LE: gettext_lazy("不超过目标值得满分，超出部分按比例扣分"),
-    Sign.LT: gettext_lazy("低于目标值得满分，未低于按超出比例扣分"),
-    Sign.QUALITATIVE: gettext_lazy("达到目标得满分，部分达到酌情扣分，未达到不得分"),
 }
 
 
@@ -312,7 +302,8 @@ def rows_context(perf_form, framework, rows: list[EditorRow], prefix: str) -> di
         ],
         "scope_tabs": has_overall or is_multi_year(perf_form),
         "empty_row": row_html(empty_row(prefix), weights=weights, details_shown=True),
+        # The 评（扣）分标准 each sign suggests (indicators.choices), for editor.js to offer.
         "scoring_defaults": mark_safe(  # noqa: S308 - keys are enum values, texts escaped
-            " ".join(f'data-scoring-{key}="{escape(str(text))}"' for key, text in SCORING_DEFAULTS.items())
+            " ".join(f'data-scoring-{key}="{escape(str(text))}"' for key, text in DEFAULT_SCORING.items() if text)
         ),
     }

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from indicators.choices import Sign, TargetScope
+from indicators.choices import Sign, TargetScope, default_scoring
 from projects.accounts.models import User
 from projects.models import FiscalYear, PerformanceForm
 from tests.factories import IndicatorFactory, PerformanceFormFactory
@@ -155,7 +155,7 @@ def test_value_split_as_typed_and_details_in_the_row(new_page, live_server):
     expect(detail.locator("[name$=-sign]")).to_have_value(Sign.GE)
     # The default 评（扣）分标准 for ≥ is offered, and taken with one click.
     detail.locator("[data-action=fill-scoring]").click()
-    expect(detail.locator("[name$=-scoring]")).to_have_value("达到或超过目标值得满分，未达到按完成比例得分")
+    expect(detail.locator("[name$=-scoring]")).to_have_value(default_scoring(Sign.GE))
     value.fill("")
     value.press_sequentially("健全")
     expect(parts).to_have_text(["定性"])
@@ -172,7 +172,7 @@ def test_value_split_as_typed_and_details_in_the_row(new_page, live_server):
     expect(page.locator(SUCCESS)).to_have_count(1)
     stored = perf_form.indicators.get()
     assert (stored.value, stored.sign, stored.value_note, stored.standard) == ("=3次", Sign.OTHER, "按季度考核", "plan")
-    assert stored.scoring == "达到或超过目标值得满分，未达到按完成比例得分"
+    assert stored.scoring == default_scoring(Sign.GE)
 
 
 def test_scope_tabs_for_a_multi_year_project_copy_one_set(new_page, live_server):
