@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from indicators.choices import FormKind
-from indicators.frameworks import framework_vocabulary
 
 from .. import schema, services
 from ..forms import IndicatorFormSet, NewFormMetaForm, header_form_class
@@ -17,7 +16,7 @@ from ..permissions import (
     get_form_or_404,
 )
 from .common import _department_form_years, _open_return, _summary, _timeline, _warnings_by_field, _warnings_by_row
-from .editor_rows import EditorRow, empty_row, row_html, rows_from_formset, rows_from_initial
+from .editor_rows import rows_context, rows_from_formset, rows_from_initial
 
 FORMSET_PREFIX = "ind"
 
@@ -39,41 +38,6 @@ def _as_typed(post):
     for key, values in data.lists():
         data.setlist(key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values])
     return data
-
-
-def _merge_order(present: list[str], reference: list[str]) -> list[str]:
-    """`present` in its own order, with each missing `reference` name placed after its predecessor there."""
-    merged = list(present)
-    previous = None
-    for name in reference:
-        if name not in merged:
-            merged.insert(merged.index(previous) + 1 if previous is not None else 0, name)
-        previous = name
-    return merged
-
-
-def _editor_sections(framework, rows: list[EditorRow]) -> list[dict]:
-    """Rows grouped as on paper: 一级 sections, 二级 groups, rows by position.
-
-    Groups with rows keep the form's own order: the page posts rows back in the order it
-    shows them, so showing them in framework order would reorder an imported form on its
-    first save. Every 二级 of the framework gets a group (after its framework predecessor),
-    so an empty one still offers "add a row"; unknown names get groups of their own.
-    """
-    found: dict[str, dict[str, list]] = {}
-    for row in sorted(rows, key=lambda r: r.position):
-        found.setdefault(row.values["level1"], {}).setdefault(row.values["level2"], []).append(row_html(row))
-    tree = framework_vocabulary(framework)
-    return [
-        {
-            "level1": level1,
-            "groups": [
-                {"level2": level2, "rows": found.get(level1, {}).get(level2, [])}
-                for level2 in _merge_order(list(found.get(level1, {})), tree.get(level1, []))
-            ],
-        }
-        for level1 in _merge_order(list(found), list(tree))
-    ]
 
 
 def _editor_context(perf_form, framework, header_form, formset, *, stored: list | None = None, **extra):
@@ -99,8 +63,7 @@ def _editor_context(perf_form, framework, header_form, formset, *, stored: list 
         # formset["management_form"] first, which builds every row form to index them.
         "management_form": formset.management_form,
         "formset_errors": formset.non_form_errors() if formset.is_bound else "",
-        "sections": _editor_sections(framework, rows),
-        "empty_row": row_html(empty_row(formset.prefix)),
+        **rows_context(perf_form, framework, rows, formset.prefix),
         "framework": framework,
         "warnings": found,
         "summary": _summary(found),

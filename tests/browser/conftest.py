@@ -144,3 +144,9 @@ def serious_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def row_action(row, action: str) -> None:
+    """A row's action (move-up, move-down, move-prev-group, move-next-group, remove-row) from its menu."""
+    row.locator("[data-action=row-menu]").click()
+    row.locator(f"#row-menu [data-action={action}]").click()

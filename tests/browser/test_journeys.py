@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from projects.models import FiscalYear, PerformanceForm, Status
 from tests.tasks import run_worker
 
-from .conftest import serious_violations, shot
+from .conftest import row_action, serious_violations, shot
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -37,7 +37,7 @@ SUCCESS = "[data-message=success]"
 
 
 def group(page, level1, level2):
-    return page.locator(f'tbody[data-level1="{level1}"][data-level2="{level2}"]')
+    return page.locator(f'tbody[data-scope=annual][data-level1="{level1}"][data-level2="{level2}"]')
 
 
 def add_row(page, level1, level2, name, value):
@@ -92,9 +92,9 @@ def fill_new_project_form(page, live_server):
     add_row(page, "产出目标", "数量", "抽查工地数", "=30个")
     add_row(page, "产出目标", "数量", "出具检查报告数", "=30份")
     doomed = add_row(page, "产出目标", "数量", "写错的一行", "=1个")
-    doomed.locator("[data-action=remove-row]").click()
+    row_action(doomed, "remove-row")
     # Reorder: move 出具检查报告数 above 抽查工地数.
-    group(page, "产出目标", "数量").locator(ROW).nth(1).locator("[data-action=move-up]").click()
+    row_action(group(page, "产出目标", "数量").locator(ROW).nth(1), "move-up")
     add_row(page, "产出目标", "质量", "检查报告合格率", ">=95%")
     add_row(page, "效果目标", "满意度", "群众满意度", "90%")
     add_row(page, "影响力目标", "长效管理", "扬尘管控制度", "健全")
@@ -278,10 +278,12 @@ def test_keyboard_entry_and_accessibility(new_page, live_server):
     filler.keyboard.press("Tab")
     assert filler.evaluate("document.activeElement.name").endswith("-value")
     filler.keyboard.type("=30个")
+    # Two tab stops after the value: the details, then one menu for the row's actions.
     filler.keyboard.press("Tab")
-    assert filler.evaluate("document.activeElement.dataset.action") == "move-up"
-    filler.keyboard.press("Shift+Tab")
-    filler.keyboard.press("Enter")  # implicit submission from a text input: the first button, 保存草稿
+    assert filler.evaluate("document.activeElement.dataset.action") == "toggle-details"
+    filler.keyboard.press("Tab")
+    assert filler.evaluate("document.activeElement.dataset.action") == "row-menu"
+    filler.click("[data-action=save]")
     expect(filler.locator(SUCCESS)).to_have_count(1)
     perf_form = PerformanceForm.objects.get(project_name="键盘录入测试")
     assert [(r.level3, r.value) for r in perf_form.indicators.all()] == [("检查工地数", "=30个")]

@@ -9,7 +9,7 @@ from projects import services
 from projects.exchange.importing import import_text_file
 from projects.models import PerformanceForm
 
-from .conftest import shot
+from .conftest import row_action, shot
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -34,9 +34,8 @@ def test_unchanged_saves_in_the_browser_change_nothing(new_page, live_server):
     for attempt in range(3):
         if attempt:
             # A row moved down and back up: the page renumbers every row on submit.
-            row = page.locator("[data-indicator-row]").first
-            row.locator("[data-action=move-down]").click()
-            page.locator("[data-indicator-row]").nth(1).locator("[data-action=move-up]").click()
+            row_action(page.locator("[data-indicator-row]").first, "move-down")
+            row_action(page.locator("[data-indicator-row]").nth(1), "move-up")
         page.click("[data-action=save]")
         page.wait_for_load_state("load")
         assert page.locator("[data-message=success]").count() == 1, page.content()[:2000]
