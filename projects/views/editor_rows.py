@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators.choices import DEFAULT_SCORING, Severity, Sign, Standard, TargetScope
 from indicators.frameworks import framework_vocabulary
+from indicators.targets import parse_target
 
 from .. import schema
 
@@ -195,7 +196,14 @@ def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = Fal
     )
     warnings = "".join(_warning_html(w) for w in row.warnings)
     details = [(name, widget) for name, widget in DETAILS if weights or name != "weight"]
-    filled = sum(1 for name, _widget in details if row.values.get(name, "").strip())
+    # A sign the value states is not the person's: a post without it derives it again on save, so
+    # it neither counts as a filled detail nor makes the details be written out.
+    derived_sign = Sign.of_target(parse_target(row.values.get("value", "")))
+    filled = sum(
+        1
+        for name, _widget in details
+        if row.values.get(name, "").strip() and not (name == "sign" and row.values[name] == derived_sign)
+    )
     detail_errors = any(name in row.errors for name, _widget in details)
     written = details_shown or filled or detail_errors
     number = str(row.position + 1) if row.position < 10**6 else ""

@@ -332,5 +332,6 @@ def test_details_of_a_stored_row_open_and_save(new_page, live_server):
     stored = perf_form.indicators.get()
     assert (stored.remark, stored.standard, stored.value) == ("季度汇总", "history", "=30个")
     assert stored.sign == Sign.EQ
-    # The details' badge counts the filled ones: the derived sign, 设定依据, 备注.
-    expect(page.locator(f"{ROW} [data-detail-count]")).to_have_text("3")
+    # The details' badge counts what the person filled: 设定依据, 备注 (the sign the value states is
+    # not counted: every row with a comparison would carry a badge).
+    expect(page.locator(f"{ROW} [data-detail-count]")).to_have_text("2")
