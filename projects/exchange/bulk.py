@@ -59,6 +59,8 @@ FORM_COLUMNS = [
     ("状态", TEXT, 14),
     ("错误数", INTEGER, 8),
     ("警告数", INTEGER, 8),
+    # The installation's 财政区划代码 (PERFGOALS_MOF_DIV_CODE), which the budget system keys forms by.
+    ("财政区划代码", TEXT, 12),
 ]
 INDICATOR_SHEET = "指标"
 # The row as the 一体化 standard names its columns: the paper form's four, 目标类型 and 计算符号,
@@ -142,6 +144,7 @@ def form_rows(forms) -> Iterator[tuple]:
     total, current = names.index("total_budget"), names.index("current_budget")
     answers = {value: shown(TITLE_FIELD, value) for value in (True, False, None)}  # 是, 否, ""
     yes_no = [i for i, entry in enumerate(FORM_ENTRIES) if entry.kind == schema.BOOL]
+    division = settings.PERFGOALS_MOF_DIV_CODE
     rows = forms.order_by(*EXPORT_ORDER).values_list(*FORM_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     for year, unit_kind, unit_name, unit_code, parent_name, kind, status, errors, warnings, fund_total, *values in rows:
         department = unit_name if unit_kind == Organization.Kind.DEPARTMENT else parent_name
@@ -161,6 +164,7 @@ def form_rows(forms) -> Iterator[tuple]:
             statuses.get(status, status),
             errors,
             warnings,
+            division,
         )
 
 

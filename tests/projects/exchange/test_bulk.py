@@ -63,6 +63,7 @@ def test_bulk_export_sheets_and_columns(exported):
         "状态",
         "错误数",
         "警告数",
+        "财政区划代码",
     ]
     assert [c.value for c in indicators[1]] == [
         "年度",
@@ -201,3 +202,12 @@ def test_bulk_export_of_the_seed_forms_reads_back_as_exported(tmp_path):
     forms, forms_read, rows, rows_read = _read_back(PerformanceForm.objects.all(), tmp_path)
     assert (forms_read, rows_read) == (forms, rows)
     assert len(rows_read) == Indicator.objects.count() > 80
+
+
+@pytest.mark.django_db
+def test_bulk_export_carries_the_installations_division_code(rich_form, tmp_path, settings):
+    settings.PERFGOALS_MOF_DIV_CODE = "430424000"
+    path = tmp_path / "all.xlsx"
+    call_command("export_xlsx", "-o", str(path))
+    forms = openpyxl.load_workbook(path)["项目"]
+    assert [row[-1] for row in forms.iter_rows(min_row=2, values_only=True)] == ["430424000"]
