@@ -174,6 +174,9 @@ def test_every_row_field_is_a_column_a_row_form_field_and_a_service_input():
 
     row_inputs = {f.name for f in fields(services.RowInput)} - {"id"}
     row_data = {f.name for f in fields(RowData)}
+    sheet_rows = {f.name for f in fields(SheetRow)} - {"printed"}
+    # The three plain shapes of a row carry the catalogue's row fields, no more and no fewer.
+    assert row_inputs == row_data == sheet_rows == {entry.name for entry in schema.ROW_FIELDS}
     for entry in schema.ROW_FIELDS:
         column = Indicator._meta.get_field(entry.name)
         assert IndicatorRowForm.base_fields[entry.name].label == entry.label, entry.name
