@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .choices import Sign
+
 
 @dataclass(frozen=True)
 class Target:
@@ -172,3 +174,8 @@ def _is_time_point(low: Decimal, high: Decimal | None, unit: str) -> bool:
     if unit.startswith("月"):
         return all(1 <= n <= 12 for n in numbers)
     return False
+
+
+def value_sign(value: str) -> str:
+    """The 计算符号 a typed value states when the parser is sure (`>=95%` -> ≥, `健全` -> 定性), else ""."""
+    return Sign.of_target(parse_target(value))

@@ -16,8 +16,8 @@ from datetime import date
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from indicators.choices import Sign, TargetScope
-from indicators.targets import parse_target
+from indicators.choices import TargetScope
+from indicators.targets import value_sign
 
 from .. import schema
 
@@ -284,7 +284,7 @@ def printed_level2(row) -> str:
 
 def stated_sign(row) -> str:
     """The row's 计算符号 when its value does not say it already (`定量（其他）` for `100%`), else ""."""
-    if not row.sign or row.sign == Sign.of_target(parse_target(row.value)):
+    if not row.sign or row.sign == value_sign(row.value):
         return ""
     return row.sign
 

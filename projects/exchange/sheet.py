@@ -6,13 +6,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 
-from indicators.choices import Sign, TargetScope
-from indicators.targets import parse_target
+from indicators.choices import TargetScope
+from indicators.targets import value_sign
 from projects.models import Indicator
 
 from .. import schema
 from ..models import PerformanceForm
-from .layout import budget_fields, header_fields
+from .layout import budget_fields, header_fields, printed_level2
 
 # XML 1.0 has no control characters but tab and line breaks: the ones openpyxl refuses to
 # write (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE; a test keeps the two the same).
@@ -66,7 +66,7 @@ class SheetRow:
     @property
     def cells(self) -> tuple[str, str, str, str]:
         """一级, 二级, 三级 and the value, as the paper form's four columns print them."""
-        return (self.level1, self.level2_label or self.level2, self.level3, self.printed_value)
+        return (self.level1, printed_level2(self), self.level3, self.printed_value)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -106,7 +106,7 @@ def settle(rows: list[SheetRow], current: Iterable[SheetRow], *, keep_details: b
             if keep_details:
                 row = replace(row, **{name: getattr(before, name) for name in DETAIL_FIELDS if name != "level2_label"})
         # The file states a sign only where the value does not; saving would derive the rest.
-        settled.append(replace(row, sign=row.sign or Sign.of_target(parse_target(row.value))))
+        settled.append(replace(row, sign=row.sign or value_sign(row.value)))
     return settled
 
 

@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from indicators.choices import Sign, TargetScope
-from indicators.targets import parse_target
+from indicators.choices import TargetScope
+from indicators.targets import value_sign
 
 from .. import schema
 
@@ -88,7 +88,7 @@ def row_value(row: dict, name: str):
     if name in row:
         return row[name]
     if name == "sign":
-        return Sign.of_target(parse_target(row.get("value", ""))) or ""
+        return value_sign(row.get("value", "")) or ""
     return ROW_DEFAULTS[name]
 
 

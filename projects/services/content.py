@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from indicators.choices import Sign, TargetScope
+from indicators.choices import TargetScope
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
-from indicators.targets import parse_target
+from indicators.targets import parse_target, value_sign
 from indicators.warnings import FormData, FormWarning, RowData, check_form, counts
 
 from .. import schema
@@ -192,10 +192,10 @@ def stored_sign(data: RowInput, before: Indicator | None) -> str:
     sign is derived again (`>=95%` edited to `<=5%` becomes ≤, not a contradiction; edited to
     `95%`, unstated). A sign that differs from what the old value stated was chosen, and stays.
     """
-    derived = Sign.of_target(parse_target(data.value))
+    derived = value_sign(data.value)
     if not data.sign:
         return derived
-    followed_old_value = before is not None and before.sign == Sign.of_target(parse_target(before.value))
+    followed_old_value = before is not None and before.sign == value_sign(before.value)
     if followed_old_value and data.value != before.value and data.sign == before.sign:
         return derived
     return data.sign

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators.choices import DEFAULT_SCORING, Severity, Sign, Standard, TargetScope
 from indicators.frameworks import framework_vocabulary
-from indicators.targets import parse_target
+from indicators.targets import value_sign
 
 from .. import schema
 
@@ -198,7 +198,7 @@ def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = Fal
     details = [(name, widget) for name, widget in DETAILS if weights or name != "weight"]
     # A sign the value states is not the person's: a post without it derives it again on save, so
     # it neither counts as a filled detail nor makes the details be written out.
-    derived_sign = Sign.of_target(parse_target(row.values.get("value", "")))
+    derived_sign = value_sign(row.values.get("value", ""))
     filled = sum(
         1
         for name, _widget in details
