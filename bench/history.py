@@ -50,7 +50,7 @@ SCREENS = {
 
 
 def percentile(samples: list[float], share: float) -> float:
-    from bench.run import percentile as nearest_rank
+    from bench.measure import percentile as nearest_rank
 
     return nearest_rank(samples, share)
 

@@ -12,33 +12,22 @@ the per-request multiples). Writes bench-results.json in the project root.
 """
 
 import argparse
+import importlib
 import json
-import math
 import re
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import environment  # noqa: E402
+from bench.measure import Bench, Target, measure  # noqa: E402
 
 RESULTS = environment.ROOT / "bench-results.json"
 EXPORT_BENCH = Path(__file__).resolve().parent / "bench_export.py"
-WARMUP = 3
-
-
-@dataclass(frozen=True)
-class Target:
-    queries: int | None = None
-    p50_ms: float | None = None
-    ratio: float | None = None  # p50 against the peer measured in turn with it (the "ratio" column)
-    x_sql: float | None = None  # the request's time over its SQL time (issue #12: the queue within 2x)
 
 
 TARGETS = {
@@ -53,84 +42,8 @@ TARGETS = {
     "excel_at_caps": Target(p50_ms=1000),
 }
 
-
-def percentile(samples: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-@dataclass
-class Bench:
-    name: str
-    request: Callable  # request(i) -> response; i < 0 for warm-up calls
-    expect: tuple[int, ...] = (200,)
-    check: Callable | None = None
-
-
-class SqlClock:
-    """Sums the time of every statement executed on the connection (connection.execute_wrapper)."""
-
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-
-
-def measure(benches: list[Bench], count: int) -> list[dict]:
-    """Time each bench `count` times after WARMUP untimed calls that also count its queries.
-
-    Benches measured together take turns request by request, so a peer comparison is not
-    skewed by whatever else the machine does meanwhile. Each timed request's SQL is timed too.
-    """
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    queries: dict[str, list[int]] = {b.name: [] for b in benches}
-    samples: dict[str, list[float]] = {b.name: [] for b in benches}
-    sql_samples: dict[str, list[float]] = {b.name: [] for b in benches}
-    clock = SqlClock()
-
-    def call(bench: Bench, i: int):
-        response = bench.request(i)
-        if response.status_code not in bench.expect:
-            raise RuntimeError(f"{bench.name}: HTTP {response.status_code} on request {i}")
-        return response
-
-    for i in range(WARMUP):
-        for bench in benches:
-            with CaptureQueriesContext(connection) as captured:
-                response = call(bench, -1 - i)
-            queries[bench.name].append(len(captured.captured_queries))
-            if bench.check:
-                bench.check(response)
-    with connection.execute_wrapper(clock):
-        for i in range(count):
-            for bench in benches:
-                clock.seconds = 0.0
-                started = time.perf_counter()
-                call(bench, i)
-                samples[bench.name].append((time.perf_counter() - started) * 1000)
-                sql_samples[bench.name].append(clock.seconds * 1000)
-    return [_figures(b.name, samples[b.name], sql_samples[b.name], queries[b.name]) for b in benches]
-
-
-def _figures(name: str, samples: list[float], sql_samples: list[float], queries: list[int]) -> dict:
-    multiples = [total / sql for total, sql in zip(samples, sql_samples, strict=True) if sql]
-    return {
-        "name": name,
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(percentile(samples, 0.95), 1),
-        "queries": max(queries),
-        "sql_p50_ms": round(statistics.median(sql_samples), 1),
-        "x_sql": round(statistics.median(multiples), 2) if len(multiples) == len(samples) else None,
-        "ratio": None,
-    }
+# Benchmark modules beside the screens: each has run(fixtures, count, only) -> rows and TARGETS.
+PLUGINS: list[str] = []
 
 
 def fifty_rows(response) -> None:
@@ -337,6 +250,9 @@ def print_table(results: list[dict], generate_seconds: float | None) -> None:
         f"{'benchmark':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'SQL ms':>7} {'× SQL':>6} {'ratio':>6}  target"
     )
     for r in results:
+        if "summary" in r:
+            print(f"{r['name']:<22} {r['summary']}  {'ok' if r.get('met') else 'MISSED'}")
+            continue
         if r["name"] == "export_xlsx":
             print(f"{'export_xlsx':<22} {r['seconds']!s:>8} s, peak {r['peak_mb']} MB, ratio {r['ratio']}")
             continue
@@ -394,6 +310,10 @@ def main(argv=None) -> int:
         results.append(bench_excel_at_caps(min(args.requests, 10)))
     if only is None or "export_xlsx" in only:
         results.append(bench_export(environment.YEAR))
+    for name in PLUGINS:
+        module = importlib.import_module(name)
+        TARGETS.update(getattr(module, "TARGETS", {}))
+        results += module.run(fixtures, args.requests, only)
     print_table(results, generate_seconds)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS.relative_to(environment.ROOT)}")

@@ -88,3 +88,16 @@ class TargetScope(models.TextChoices):
 
     ANNUAL = "annual", _("年度目标")
     OVERALL = "overall", _("总体目标")
+
+
+class LibraryScope(models.TextChoices):
+    """Who maintains a library entry and who sees it."""
+
+    COMMON = "common", _("共性")  # the finance bureau's, offered to everyone
+    DEPARTMENT = "department", _("个性")  # a 主管部门's, offered to its units
+
+
+class TagKind(models.TextChoices):
+    INDUSTRY = "industry", _("行业")
+    FIELD = "field", _("领域")
+    FUNCTION = "function", _("功能分类")

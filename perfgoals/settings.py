@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "indicators.apps.IndicatorsConfig",
     "projects.apps.ProjectsConfig",
     "projects.accounts.apps.AccountsConfig",
+    "projects.reviews.apps.ReviewsConfig",
+    "projects.season.apps.SeasonConfig",
+    "projects.notices.apps.NoticesConfig",
     # Development data (load_demo, generate_forms); production code never imports it.
     "projects.devdata.apps.DevdataConfig",
 ]
@@ -253,3 +256,16 @@ LOGGING = {
     # Failed logins and lockouts (axes logs them at WARNING) reach the console whatever LOG_LEVEL says.
     "loggers": {"axes": {"level": _axes_log_level}},
 }
+
+# E-mail (notifications, password reset): printed to the console unless an SMTP host is given.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "perfgoals@localhost")
+# How links in e-mails start (the address people open the app at).
+PERFGOALS_SITE_URL = os.environ.get("PERFGOALS_SITE_URL", "http://127.0.0.1:8000")

@@ -14,7 +14,7 @@ from indicators.targets import QUANTITATIVE, parse_target
 from . import schema
 from .accounts.choices import Role
 from .accounts.models import Organization, User
-from .choices import Status
+from .choices import AuditAction, JobKind, JobStatus, Status
 from .lib.money import DECIMAL_PLACES, MAX_DIGITS
 from .querysets import PerformanceFormQuerySet
 
@@ -22,6 +22,10 @@ from .querysets import PerformanceFormQuerySet
 class FiscalYear(models.Model):
     year = models.PositiveIntegerField(_("年度"), unique=True)
     is_open = models.BooleanField(_("开放填报"), default=True)
+    # The filing window (projects.season): before it opens and after it closes units cannot
+    # submit, unless a 主管部门's own deadline or a reopening for the unit says otherwise.
+    filing_opens = models.DateField(_("开始填报日期"), null=True, blank=True)
+    filing_closes = models.DateField(_("填报截止日期"), null=True, blank=True)
     project_framework = models.ForeignKey(
         IndicatorFramework,
         verbose_name=_("项目支出指标体系"),
@@ -117,6 +121,15 @@ class PerformanceForm(models.Model):
     year = models.ForeignKey(FiscalYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="perf_forms")
     framework = models.ForeignKey(
         IndicatorFramework, verbose_name=_("指标体系"), on_delete=models.PROTECT, related_name="perf_forms"
+    )
+    # The earlier form this one was carried over from (引用上年), if any.
+    source_form = models.ForeignKey(
+        "self",
+        verbose_name=_("引用的上年表"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
     )
     # Written only by projects.services; see the workflow there.
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -318,6 +331,23 @@ class Indicator(models.Model):
     remark = row_field("remark")
     level2_label = row_field("level2_label")
 
+    # Carry-over (引用上年): the row this one was copied from and its target then (上年值), kept as
+    # text so it survives the earlier form's later edits.
+    source_row = models.ForeignKey(
+        "self", verbose_name=_("上年指标"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    prev_value = models.CharField(_("上年值"), max_length=schema.get("value").max_length, blank=True)
+    # The library entry (指标库) the row was picked from, and whether the filler changed it since.
+    library_entry = models.ForeignKey(
+        "indicators.LibraryEntry",
+        verbose_name=_("指标库条目"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rows",
+    )
+    library_modified = models.BooleanField(_("改动过指标库条目"), default=False)
+
     # Parsed from `value` on every save (indicators.targets.parse_target),
     # so lists and exports need not parse again.
     target_kind = models.CharField(max_length=20, blank=True)
@@ -397,6 +427,9 @@ class Action(models.TextChoices):
     DEPT_APPROVE = "dept_approve", _("主管部门审核通过")
     APPROVE = "approve", _("财政局批复")
     RETURN = "return", _("退回")
+    # Graded 差: not in this year's budget; the finance bureau may reopen it.
+    REJECT = "reject", _("不予通过")
+    REOPEN = "reopen", _("重新开放")
 
 
 class FormEvent(AppendOnlyModel):
@@ -496,3 +529,94 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.owner_id} #{self.pk} {self.status}"
+
+
+class AuditEntry(AppendOnlyModel):
+    """One administrative act for the audit view: who did what to which unit or form, and when.
+
+    Written by projects.services.audit.record only; transitions are here too (besides their
+    FormEvent), so one table answers "what happened to this unit".
+    """
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    # AuditAction values; no database choices, so that a new kind of act needs no migration.
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    unit = models.ForeignKey(
+        Organization, verbose_name=_("单位"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unit_name = models.CharField(_("单位名称"), max_length=200, blank=True)
+    perf_form = models.ForeignKey(
+        PerformanceForm,
+        verbose_name=_("绩效目标表"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    year = models.PositiveIntegerField(_("年度"), null=True, blank=True)
+    summary = models.TextField(_("摘要"), max_length=2000, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "created_at"]), models.Index(fields=["actor", "created_at"])]
+
+    def __str__(self):
+        return f"{self.actor_name} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work run on the task queue (carry-over, 一体化 exchange, imports, reports).
+
+    The row is what the person who started it sees: progress, outcome (`result`, plain JSON with
+    "lines" to show) and, for an export, the file. projects.services.jobs is its one writer;
+    projects.views.jobs its status page, progress JSON and download.
+    """
+
+    Status = JobStatus
+
+    kind = models.CharField(_("任务类型"), max_length=40)  # JobKind values
+    owner = models.ForeignKey(User, verbose_name=_("发起人"), on_delete=models.CASCADE, related_name="jobs")
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING)
+    progress = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误信息"), max_length=2000, blank=True)
+    file = models.BinaryField(_("文件"), null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self):
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return JobKind(self.kind).label
+        except ValueError:
+            return self.kind
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JobStatus.PENDING, JobStatus.RUNNING)

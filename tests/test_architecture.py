@@ -39,8 +39,8 @@ enums' own class bodies and migrations are skipped. In templates any quoted valu
 a `kind=` / `status=` / `role=` in a query string, is reported; in static/js a comparison
 with one.
 
-**Only the exchange's writer, reader and bulk export touch Excel.** openpyxl and XlsxWriter
-are imported by projects/exchange/writer.py, reader.py and bulk.py (EXCEL_MODULES) and by no
+**Only the exchange's writer, reader, bulk export and tables touch Excel.** openpyxl and XlsxWriter
+are imported by the modules in EXCEL_MODULES (projects/exchange/) and by no
 other module of the application: an `import` or `from ... import` of either (at module level
 or inside a function), or an `import_module` / `__import__` of one by name, is reported
 anywhere else.
@@ -58,18 +58,31 @@ from django.db import models
 
 from indicators.models import FormKind
 from projects.accounts.models import Organization, User
-from projects.models import Action, ExportJob, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
+from projects.models import (
+    Action,
+    AuditEntry,
+    BackgroundJob,
+    ExportJob,
+    FormEvent,
+    Indicator,
+    PerformanceForm,
+    RowComment,
+    Status,
+    Submission,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("projects", "indicators")
 
 # -- the services write forms -------------------------------------------------------------
 
-GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment, ExportJob)
+GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment, ExportJob, AuditEntry, BackgroundJob)
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
     "projects/services/workflow.py": "the workflow services: submit, withdraw, approve, return",
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
+    "projects/services/audit.py": "the audit log's one writer",
+    "projects/services/jobs.py": "background jobs: start, progress, finish",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {
@@ -572,6 +585,7 @@ EXCEL_MODULES = {
     "projects/exchange/writer.py": "one form in the official layout (openpyxl)",
     "projects/exchange/reader.py": "an upload in the official layout read back (openpyxl)",
     "projects/exchange/bulk.py": "the bulk export (XlsxWriter)",
+    "projects/exchange/tables.py": "plain tables: lists as xlsx, templates and their uploads (openpyxl)",
 }
 
 

@@ -85,6 +85,9 @@ class User(AbstractUser):
         limit_choices_to={"kind": Organization.Kind.DEPARTMENT},
     )
 
+    # Set with a generated or admin-reset password: the next sign-in goes to the password change first.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

@@ -74,11 +74,8 @@ def read_official(upload, *, name: str = "") -> SheetForm:
     return sheet
 
 
-def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
-    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first.
-
-    Also whether the file carries ROW_DETAILS_MARK (written since the rows have details).
-    """
+def check_upload(upload, *, name: str) -> None:
+    """Refuse an oversized, empty, non-xlsx or zip-bombed upload before openpyxl sees it."""
     not_xlsx = _(
         "文件“%(name)s”不是 Excel 2007 及以后的 .xlsx 文件。如果是旧版 .xls 或 WPS 格式，请先另存为 .xlsx。"
     ) % {"name": name or _("（未命名）")}
@@ -110,6 +107,14 @@ def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
             _("文件解压后有 %(size)s，超过上限 %(limit)s，可能不是正常的绩效目标表，已拒绝。")
             % {"size": _megabytes(unpacked), "limit": _megabytes(settings.PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES)}
         )
+
+
+def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
+    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first.
+
+    Also whether the file carries ROW_DETAILS_MARK (written since the rows have details).
+    """
+    check_upload(upload, name=name)
     upload.seek(0)
     max_rows = settings.PERFGOALS_UPLOAD_MAX_ROWS
     rows: list[list[_Cell]] = []

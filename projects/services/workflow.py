@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from indicators.warnings import FormWarning
 
 from ..accounts.models import Organization, User
+from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 from ..permissions import can_review, can_submit, can_withdraw
+from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
 from .errors import SubmitBlocked, TransitionError
 
@@ -43,7 +45,7 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
         fields.append("submitted_at")
     perf_form.save(update_fields=fields)
     perf_form.refresh_from_db(fields=["version"])
-    return FormEvent.objects.create(
+    event = FormEvent.objects.create(
         perf_form=perf_form,
         actor=by,
         actor_name=by.display_name(),
@@ -53,6 +55,14 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
         to_status=to_status,
         reason=reason,
     )
+    audit.record(
+        AuditAction.TRANSITION,
+        by=by,
+        perf_form=perf_form,
+        summary=f"{event.get_action_display()}：{Status(from_status).label} → {Status(to_status).label}",
+        detail={"event": event.pk, "action": action, "from": from_status, "to": to_status},
+    )
+    return event
 
 
 def snapshot(perf_form: PerformanceForm, rows: list[Indicator], found: list[FormWarning]) -> dict:

@@ -33,6 +33,10 @@
       download.querySelector("a").href = state.download_url;
     }
     download.hidden = !state.download_url;
+    // A finished background job (templates/projects/job_status.html) shows what it did: reload once.
+    if (!state.active && state.lines && state.lines.length && !box.querySelector("[data-job-lines]")) {
+      window.location.reload();
+    }
     return state.active;
   }
 

@@ -24,7 +24,7 @@ UNTYPED = {("projects", "exportjob", "error")}
 def test_every_text_column_of_the_apps_has_a_cap():
     uncapped = [
         (model._meta.app_label, model._meta.model_name, field.name)
-        for app in ("projects", "indicators")
+        for app in ("projects", "indicators", "accounts", "reviews", "season", "notices")
         for model in apps.get_app_config(app).get_models()
         for field in model._meta.get_fields()
         if isinstance(field, models.TextField | models.CharField) and field.max_length is None

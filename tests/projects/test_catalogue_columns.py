@@ -19,6 +19,7 @@ NOT_CONTENT = {
     "unit",
     "year",
     "framework",
+    "source_form",
     "status",
     "version",
     "error_count",
