@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.perfgoals_nav",
+                # 填报进度 / 年度设置 links (projects/season).
+                "projects.season.context_processors.season_nav",
             ],
         },
     },

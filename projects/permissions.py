@@ -73,3 +73,40 @@ def get_form_or_404(user, pk, *, for_edit: bool = False) -> PerformanceForm:
         return queryset.select_related("unit__parent", "year", "framework").get(pk=pk)
     except (PerformanceForm.DoesNotExist, ValueError, TypeError):
         raise Http404(_("没有找到这张绩效目标表，或您无权查看。")) from None
+
+
+# -- the season (projects/season): 年度设置, 填报进度, 催报, reopening ------------------------------
+
+
+def can_manage_season(user) -> bool:
+    """年度设置 (open a year, its window and deadlines, the 项目库 list): admins."""
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def can_view_progress(user) -> bool:
+    """填报进度: admins and finance reviewers for every department, a 主管部门's reviewers for its units."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_admin or user.role == User.Role.FINANCE_REVIEWER:
+        return True
+    return user.role == User.Role.DEPT_REVIEWER and user.organization_id is not None
+
+
+def progress_departments(user) -> list[int] | None:
+    """The departments whose progress the user sees: None for all, else their pks (a 主管部门 its own)."""
+    if not can_view_progress(user):
+        return []
+    if user.is_admin or user.role == User.Role.FINANCE_REVIEWER:
+        return None
+    return [user.organization_id]
+
+
+def can_urge(user, department_pk: int | None) -> bool:
+    """催报 to a unit of this department: its own reviewers, the finance bureau's and admins."""
+    scope = progress_departments(user)
+    return can_view_progress(user) and (scope is None or department_pk in scope)
+
+
+def can_reopen(user) -> bool:
+    """Letting a late unit submit again is the finance bureau's decision (its reviewers and admins)."""
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.FINANCE_REVIEWER)

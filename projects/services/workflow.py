@@ -11,6 +11,7 @@ from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 from ..permissions import can_review, can_submit, can_withdraw
+from ..season.deadlines import filing_refusal
 from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
 from .errors import SubmitBlocked, TransitionError
@@ -91,6 +92,10 @@ def submit(*, perf_form: PerformanceForm, by) -> PerformanceForm:
         raise TransitionError(
             _("这张表当前的状态（%(status)s）不能提交。") % {"status": perf_form.get_status_display()}
         )
+    # The deadline holds for a first filing; a returned form may be resubmitted after it (the
+    # reviewer asked for the changes). A late unit submits again once the bureau reopens it.
+    if perf_form.status == Status.DRAFT and (refusal := filing_refusal(perf_form.unit, perf_form.year)):
+        raise TransitionError(refusal)
     rows = list(perf_form.indicators.all())
     found = form_warnings(perf_form, rows)
     errors = [w for w in found if w.is_error]
