@@ -5,7 +5,6 @@ mean: 单位 is a unit's name or its 单位代码, 项目代码 optional but uni
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..accounts.models import Organization
 from ..exchange.reader import UploadError
@@ -19,37 +18,33 @@ NAME_MAX_LENGTH = ExpectedForm._meta.get_field("project_name").max_length
 # Past this many rows the import runs as a background job (the preview itself is quick).
 INLINE_ROWS = 300
 
-COLUMNS = [
-    Column(
-        "project_code",
-        gettext_lazy("项目代码"),
-        width=26,
-        max_length=CODE_MAX_LENGTH,
-        help=gettext_lazy("可不填；填写时在同一年度内不能重复"),
-    ),
-    Column(
-        "unit",
-        gettext_lazy("单位"),
-        width=34,
-        required=True,
-        max_length=200,
-        help=gettext_lazy("预算单位的名称或单位代码"),
-    ),
-    Column("project_name", gettext_lazy("项目名称"), width=40, required=True, max_length=NAME_MAX_LENGTH),
-]
+
+def columns() -> list[Column]:
+    """The list's columns (built per call: their headers go through gettext)."""
+    return [
+        Column(
+            "project_code",
+            _("项目代码"),
+            width=26,
+            max_length=CODE_MAX_LENGTH,
+            help=_("可不填；填写时在同一年度内不能重复"),
+        ),
+        Column("unit", _("单位"), width=34, required=True, max_length=200, help=_("预算单位的名称或单位代码")),
+        Column("project_name", _("项目名称"), width=40, required=True, max_length=NAME_MAX_LENGTH),
+    ]
 
 
 def template() -> bytes:
     return template_xlsx(
         _("项目库"),
-        COLUMNS,
+        columns(),
         examples=[["310101240000000000001", "某某市第1局第1单位", "建筑市场信用体系建设"]],
     )
 
 
 def read_expected(upload, *, name: str, fiscal_year: FiscalYear) -> list[ExpectedRow]:
     """The file's rows with their units found; raises UploadError naming every problem by row."""
-    rows = read_table(upload, COLUMNS, name=name)
+    rows = read_table(upload, columns(), name=name)
     units = {}
     for pk, unit_name, code in Organization.objects.filter(kind=Organization.Kind.UNIT).values_list(
         "pk", "name", "code"
