@@ -16,22 +16,23 @@ from ..accounts.models import Organization
 from ..models import FiscalYear
 from .models import DepartmentDeadline, UnitReopen
 
+# Up to this many units, their reopenings are asked for by id; past it, the year's are read whole.
+SMALL = 50
+
 
 def deadlines_for(year: FiscalYear, units: Iterable[tuple[int, int | None]]) -> dict[int, datetime.date | None]:
     """{unit pk: last day it may submit} for (unit pk, its department's pk) pairs: two queries."""
     units = list(units)
     if not units:
         return {}
-    departments = {department for _unit, department in units if department is not None}
-    own = dict(
-        DepartmentDeadline.objects.filter(year=year, department_id__in=departments).values_list(
-            "department_id", "closes_on"
-        )
-    )
+    # A year has a few dozen deadlines and reopenings: all of them cost less than 3,000 ids in an IN.
+    own = dict(DepartmentDeadline.objects.filter(year=year).order_by().values_list("department_id", "closes_on"))
     # The latest reopening counts, as the history reads (a later, shorter one narrows it again).
     reopened: dict[int, datetime.date] = {}
-    reopens = UnitReopen.objects.filter(year=year, unit_id__in=[pk for pk, _department in units])
-    for unit_pk, until in reopens.order_by("created_at", "pk").values_list("unit_id", "until"):
+    reopens = UnitReopen.objects.filter(year=year).order_by("created_at", "pk")
+    if len(units) < SMALL:
+        reopens = reopens.filter(unit_id__in=[pk for pk, _department in units])
+    for unit_pk, until in reopens.values_list("unit_id", "until"):
         reopened[unit_pk] = until
     result = {}
     for unit_pk, department in units:

@@ -217,6 +217,28 @@ def reopen_unit(
     return reopen
 
 
+def _link_filed(fiscal_year: FiscalYear, rows: list[ExpectedForm]) -> None:
+    """Link new expected rows to the forms already filed for them (same unit and kind; code, else name).
+
+    One query. The dashboard matches unlinked rows at query time too, so a form filed later counts
+    at once; the link is the record, and spares the dashboard the lookup.
+    """
+    units = {row.unit_id for row in rows}
+    if not units:
+        return
+    filed = PerformanceForm.objects.filter(year=fiscal_year, unit_id__in=units).values_list(
+        "pk", "unit_id", "kind", "project_code", "project_name"
+    )
+    by_code, by_name = {}, {}
+    for pk, unit, kind, code, name in filed:
+        if code:
+            by_code[(unit, kind, code)] = pk
+        by_name[(unit, kind, name)] = pk
+    for row in rows:
+        code = row.project_code and by_code.get((row.unit_id, row.kind, row.project_code))
+        row.perf_form_id = code or by_name.get((row.unit_id, row.kind, row.project_name))
+
+
 @dataclass(frozen=True)
 class ExpectedRow:
     """One line of the 项目库 list, its unit already found."""
@@ -258,6 +280,7 @@ def import_expected(*, by: User, fiscal_year: FiscalYear, rows: Iterable[Expecte
             updated.append(found)
         else:
             unchanged += 1
+    _link_filed(fiscal_year, new)
     ExpectedForm.objects.bulk_create(new, batch_size=500)
     ExpectedForm.objects.bulk_update(updated, ["project_code"], batch_size=500)
     result = {"created": len(new), "updated": len(updated), "unchanged": unchanged}
@@ -295,6 +318,7 @@ def expect_last_year(*, by: User, fiscal_year: FiscalYear) -> int:
         for unit_pk, code, name in last.values_list("unit_id", "project_code", "project_name").order_by("pk")
         if (unit_pk, FormKind.PROJECT, name) not in existing
     ]
+    _link_filed(fiscal_year, new)
     ExpectedForm.objects.bulk_create(new, batch_size=500)
     audit.record(
         AuditAction.IMPORT_EXPECTED,

@@ -103,7 +103,7 @@ def _populate(year, departments: int, units_per: int = 3):
 @pytest.mark.parametrize("departments", [2, 20])
 def test_progress_queries_constant(year, departments, django_assert_max_num_queries):
     _populate(year, departments)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         result = dashboard.progress(year)
     assert len(result.departments) == departments
     assert result.totals.forms == departments * 3

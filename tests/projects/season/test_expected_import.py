@@ -146,3 +146,18 @@ def test_import_round_trip_and_idempotent(year, admin_user, unit_a, names):
     again = services.import_expected(by=admin_user, fiscal_year=year, rows=rows)
     assert first["created"] == len(names) and again == {"created": 0, "updated": 0, "unchanged": len(names)}
     assert sorted(ExpectedForm.objects.values_list("project_name", flat=True)) == sorted(names)
+
+
+def test_import_links_forms_already_filed(year, admin_user, unit_a):
+    from tests.factories import PerformanceFormFactory
+
+    by_code = PerformanceFormFactory(unit=unit_a, year=year, project_name="表上的名字", project_code="K-7")
+    by_name = PerformanceFormFactory(unit=unit_a, year=year, project_name="同名项目")
+    rows = [
+        services.ExpectedRow(unit_a.pk, "K-7", "项目库里的名字"),
+        services.ExpectedRow(unit_a.pk, "", "同名项目"),
+        services.ExpectedRow(unit_a.pk, "", "还没有表"),
+    ]
+    services.import_expected(by=admin_user, fiscal_year=year, rows=rows)
+    links = dict(ExpectedForm.objects.values_list("project_name", "perf_form_id"))
+    assert links == {"项目库里的名字": by_code.pk, "同名项目": by_name.pk, "还没有表": None}
