@@ -35,7 +35,8 @@ def chart_data(result: Progress) -> dict:
     for _day, n in days:
         running += n
         cumulative.append(running)
-    deadline = result.year.filing_closes
+    # One department's page shows its own deadline; the whole bureau's, the year's.
+    deadline = departments[0].deadline if len(departments) == 1 else result.year.filing_closes
     return {
         "departments": [d.name for d in departments],
         "status": [

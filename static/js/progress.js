@@ -44,13 +44,13 @@
   make("days", data.days.length ? {
     tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: days },
     yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1, splitLine: { show: false } }],
     series: [
       {
         name: data.labels.per_day, type: "bar", data: at(data.per_day), itemStyle: { color: "#0d6efd" },
-        markLine: deadline ? { symbol: "none", lineStyle: { color: "#dc3545", type: "dashed" }, label: { formatter: data.labels.deadline }, data: [{ xAxis: deadline }] } : undefined,
+        markLine: deadline ? { symbol: "none", lineStyle: { color: "#dc3545", type: "dashed" }, label: { formatter: data.labels.deadline, position: "insideEndTop" }, data: [{ xAxis: deadline }] } : undefined,
       },
       { name: data.labels.cumulative, type: "line", yAxisIndex: 1, data: at(data.cumulative), connectNulls: true, itemStyle: { color: "#198754" } },
     ],
