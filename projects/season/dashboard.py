@@ -88,6 +88,8 @@ class Counts:
         self.expected += other.expected
         self.not_started += other.not_started
         self.overdue += other.overdue
+        if not other.forms:
+            return  # most units of a large year have filed nothing yet: nothing more to add
         for key, n in other.by_status.items():
             self.by_status[key] += n
         for key, n in other.checks.items():
