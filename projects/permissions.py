@@ -101,10 +101,22 @@ def progress_departments(user) -> list[int] | None:
     return [user.organization_id]
 
 
+def urge_departments(user) -> set[int] | None:
+    """Whose units the user may send a 催报 to: None for all (admins), else department pks — a
+    主管部门's reviewers their own, a finance reviewer the departments assigned to them."""
+    if not can_view_progress(user):
+        return set()
+    if user.is_admin:
+        return None
+    if user.role == User.Role.FINANCE_REVIEWER:
+        return set(user.assigned_departments.values_list("pk", flat=True))
+    return {user.organization_id}
+
+
 def can_urge(user, department_pk: int | None) -> bool:
-    """催报 to a unit of this department: its own reviewers, the finance bureau's and admins."""
-    scope = progress_departments(user)
-    return can_view_progress(user) and (scope is None or department_pk in scope)
+    """催报 to the units of this department (for many units, check them against urge_departments once)."""
+    scope = urge_departments(user)
+    return scope is None or department_pk in scope
 
 
 def can_reopen(user) -> bool:

@@ -21,7 +21,7 @@ from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, FiscalYear, PerformanceForm
 from ..notices.models import BODY_MAX_LENGTH, NoticeKind
 from ..notices.services import notify
-from ..permissions import can_manage_season, can_reopen, can_urge
+from ..permissions import can_manage_season, can_reopen, urge_departments
 from ..services import audit
 from .deadlines import today
 from .models import DepartmentDeadline, ExpectedForm, UnitReopen
@@ -343,8 +343,8 @@ def urge(*, by: User, fiscal_year: FiscalYear, units: list[Organization], messag
             _("催报附言最多 %(n)s 个字（现在 %(count)s 个字）。")
             % {"n": URGE_MESSAGE_MAX_LENGTH, "count": len(message)}
         )
-    for unit in units:
-        _require(can_urge(by, unit.department.pk if unit.department else None))
+    scope = urge_departments(by)
+    _require(scope is None or all(unit.department and unit.department.pk in scope for unit in units))
     fillers: dict[int, list[User]] = {}
     for user in User.objects.filter(organization__in=units, role=User.Role.FILLER, is_active=True):
         fillers.setdefault(user.organization_id, []).append(user)

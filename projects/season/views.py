@@ -15,7 +15,14 @@ from ..accounts.models import Organization
 from ..choices import JobKind
 from ..exchange.reader import UploadError
 from ..models import FiscalYear
-from ..permissions import can_manage_season, can_reopen, can_urge, can_view_progress, progress_departments
+from ..permissions import (
+    can_manage_season,
+    can_reopen,
+    can_urge,
+    can_view_progress,
+    progress_departments,
+    urge_departments,
+)
 from ..services import jobs
 from . import charts, dashboard, importing, services, tasks
 from .forms import DeadlinesForm, ExpectedUploadForm, NewYearForm, ReopenForm, UrgeForm, YearWindowForm
@@ -330,20 +337,23 @@ def urge(request):
     user = request.user
     _require(can_view_progress(user))
     year = _chosen_year(request)
-    back = (
-        reverse("season:progress")
-        + "?"
-        + urlencode(
-            {"year": year.year, **({"department": request.GET["department"]} if request.GET.get("department") else {})}
-        )
-    )
+    query = {"year": year.year}
+    if request.GET.get("department", "").isdigit():
+        query["department"] = request.GET["department"]
+    back = f"{reverse('season:progress')}?{urlencode(query)}"
     form = UrgeForm(request.POST)
-    picked = [int(pk) for pk in request.POST.getlist("unit") if pk.isdigit()]
-    units = list(Organization.objects.filter(pk__in=picked).select_related("parent"))
-    if not form.is_valid():
-        messages.error(request, _("催报附言最多 %(n)s 个字。") % {"n": services.URGE_MESSAGE_MAX_LENGTH})
+    # One past the cap is enough to refuse; a forged list of a million ids never reaches the database.
+    picked = [int(pk) for pk in request.POST.getlist("unit")[: services.MAX_URGE_UNITS + 1] if pk.isdigit()]
+    if not form.is_valid() or len(picked) > services.MAX_URGE_UNITS:
+        messages.error(
+            request,
+            _("催报附言最多 %(chars)s 个字，一次最多催报 %(units)s 个单位。")
+            % {"chars": services.URGE_MESSAGE_MAX_LENGTH, "units": services.MAX_URGE_UNITS},
+        )
         return redirect(back)
-    if not all(can_urge(user, u.department.pk if u.department else None) for u in units):
+    units = list(Organization.objects.filter(pk__in=picked).select_related("parent"))
+    scope = urge_departments(user)
+    if scope is not None and not all(u.department and u.department.pk in scope for u in units):
         raise Http404(_("没有找到这些单位，或您无权催报。"))
     message = form.cleaned_data["message"]
     if len(units) > URGE_INLINE_UNITS:

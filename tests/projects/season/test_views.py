@@ -231,3 +231,22 @@ def test_expect_last_year(client, year, admin_user, unit_a):
     client.post(reverse("season:year_expect_last", args=[new.pk]))
     row = ExpectedForm.objects.get(year=new)
     assert (row.project_name, row.project_code, row.source) == ("年年都有的项目", "C-1", ExpectedForm.Source.CARRY_OVER)
+
+
+def test_urge_more_than_the_cap_refused_before_any_work(client, season, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("season:urge") + "?year=2020", {"unit": [str(i) for i in range(1, 503)]})
+    assert response.status_code == 302
+    assert not BackgroundJob.objects.exists() and not Notification.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert "一次最多催报 500 个单位" in page
+
+
+def test_urge_finance_reviewer_only_assigned_departments(
+    client, season, finance_reviewer, other_finance_reviewer, unit_a
+):
+    client.force_login(other_finance_reviewer)
+    assert _urge(client, [unit_a]).status_code == 404
+    client.force_login(finance_reviewer)
+    assert _urge(client, [unit_a]).status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.URGE, unit=unit_a, actor=finance_reviewer).count() == 1
