@@ -261,8 +261,8 @@ def report_rows(result: Progress) -> list[dict]:
     ]
 
 
-def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
+def percent(share: float | None, digits: int = 1) -> str:
+    return "—" if share is None else f"{share * 100:.{digits}f}%"
 
 
 def progress_xlsx(result: Progress) -> bytes:

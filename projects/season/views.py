@@ -27,9 +27,9 @@ from ..services import jobs
 from . import charts, dashboard, importing, services, tasks
 from .forms import DeadlinesForm, ExpectedUploadForm, NewYearForm, ReopenForm, UrgeForm, YearWindowForm
 from .models import DepartmentDeadline, ExpectedForm, UnitReopen
+from .rows import STATUSES, unit_cells, unit_rows_html
 
 PENDING_KEY = "season_expected_upload"
-STATUSES = frozenset(dashboard.STATUSES)
 UNIT_PAGE_SIZE = 100
 # More units than this in one 催报 and it goes to the task queue.
 URGE_INLINE_UNITS = 30
@@ -240,17 +240,6 @@ def _department_cells(department, year: FiscalYear) -> list[tuple[str, int, str]
     ]
 
 
-def unit_cells(unit, year: FiscalYear) -> list[tuple[str, int, str]]:
-    """A unit's numbers, each linked to its list: the queue for a status, its expected forms otherwise.
-
-    Formatted rather than urlencoded: every part is a number or an enum value, and a department's
-    page builds some 1,500 of these.
-    """
-    queue = f"{reverse('projects:queue')}?year={year.pk}&unit={unit.pk}&status="
-    expected = f"{reverse('season:expected_list', args=[unit.pk])}?year={year.year}"
-    return [(key, unit.counts.get(key), f"{queue}{key}" if key in STATUSES else expected) for key in dashboard.KEYS]
-
-
 @login_required
 def progress(request):
     """填报进度: counts by department (and by unit for one department), charts, 催报."""
@@ -276,7 +265,7 @@ def progress(request):
             "department": one,
             "totals": totals,
             "department_rows": [(d, _department_cells(d, year)) for d in result.departments] if one is None else [],
-            "unit_rows": [(u, unit_cells(u, year)) for u in one.units] if one is not None else [],
+            "unit_rows_html": unit_rows_html(one.units, year, selectable=can_urge(user, one.pk)) if one else "",
             "heads": [dashboard.LABELS[key] for key in dashboard.KEYS],
             "sees_all": progress_departments(user) is None,
             "chart_data": charts.chart_data(result),
