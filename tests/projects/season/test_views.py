@@ -163,6 +163,7 @@ def test_export_makes_the_table_as_xlsx(admin_client_for, season, unit_a, unit_b
     job = BackgroundJob.objects.get()
     assert response.url == reverse("projects:job_status", args=[job.pk])
     run_worker()
+    assert "填报进度表已生成" in client.get(response.url).content.decode()
     download = client.get(reverse("projects:job_download", args=[job.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(download.content))
     units = workbook["按单位"]
