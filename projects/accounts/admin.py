@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import passwords
 from .models import Organization, User
 
 
@@ -22,3 +25,16 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ["assigned_departments", "groups", "user_permissions"]
     autocomplete_fields = ["organization"]
+    actions = ["reset_passwords"]
+
+    @admin.action(description=_("重置密码（生成新密码，下次登录须修改）"), permissions=["change"])
+    def reset_passwords(self, request, queryset):
+        """Each selected user gets a generated password, shown on the page that follows and nowhere else."""
+        users = list(queryset.select_related("organization").order_by("username")[: passwords.RESET_MAX_USERS + 1])
+        if len(users) > passwords.RESET_MAX_USERS:
+            message = gettext("一次最多重置 %(n)s 个用户的密码，请分批选择。") % {"n": passwords.RESET_MAX_USERS}
+            self.message_user(request, message, messages.ERROR)
+            return None
+        issued = [(user, passwords.reset_password(user, by=request.user)) for user in users]
+        context = {**self.admin_site.each_context(request), "title": _("新密码"), "issued": issued, "opts": self.opts}
+        return TemplateResponse(request, "admin/accounts/user/passwords_issued.html", context)
