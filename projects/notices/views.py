@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..choices import AuditAction
 from ..models import AuditEntry
 from ..permissions import can_publish_announcements, can_view_audit
 from . import services
@@ -129,8 +128,5 @@ def audit_log(request):
         raise Http404(_("没有找到这个页面。"))
     search = AuditSearchForm(request.GET or None)
     page = Paginator(_audit_entries(search), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = dict(AuditAction.choices)
-    for entry in page:
-        entry.action_label = labels.get(entry.action, entry.action)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and k in search.fields})
     return render(request, "notices/audit_log.html", {"search": search, "page": page, "query": query})
