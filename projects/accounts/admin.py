@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import passwords
+from . import passwords, roles
 from .models import Organization, User
 
 
@@ -26,6 +26,12 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ["assigned_departments", "groups", "user_permissions"]
     autocomplete_fields = ["organization"]
     actions = ["reset_passwords"]
+    # Staff status and the 管理员 group follow the role (projects.accounts.roles): nothing to tick.
+    readonly_fields = ["is_staff", "last_login", "date_joined"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        roles.sync_admin_group(form.instance)
 
     @admin.action(description=_("重置密码（生成新密码，下次登录须修改）"), permissions=["change"])
     def reset_passwords(self, request, queryset):

@@ -50,11 +50,19 @@ def sync_staff(sender, instance: User, update_fields=None, **kwargs) -> None:
         instance.is_staff = administers(instance)
 
 
-@receiver(post_save, sender=User)
-def sync_admin_group(sender, instance: User, update_fields=None, raw=False, **kwargs) -> None:
-    if raw or not _touches_access(update_fields):
-        return
-    if administers(instance):
-        instance.groups.add(admin_group())
+def sync_admin_group(user: User) -> None:
+    """The user is in the 管理员 group exactly when they administer.
+
+    Called after every save, and by the user admin after it saved the form's groups (which would
+    otherwise replace the membership just given).
+    """
+    if administers(user):
+        user.groups.add(admin_group())
     else:
-        instance.groups.remove(*Group.objects.filter(name=str(ADMIN_GROUP_NAME)))
+        user.groups.remove(*Group.objects.filter(name=str(ADMIN_GROUP_NAME)))
+
+
+@receiver(post_save, sender=User)
+def sync_admin_group_on_save(sender, instance: User, update_fields=None, raw=False, **kwargs) -> None:
+    if not raw and _touches_access(update_fields):
+        sync_admin_group(instance)

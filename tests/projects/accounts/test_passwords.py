@@ -211,3 +211,32 @@ def test_the_admin_group_holds_the_project_apps_permissions():
 
     assert {"accounts", "projects", "indicators", "notices", "season", "reviews"} <= apps
     assert "auth" not in apps and "sessions" not in apps
+
+
+def _change_form_data(client, user) -> dict:
+    """The admin's change form for `user` as the browser would post it back unchanged."""
+    form = client.get(reverse("admin:accounts_user_change", args=[user.pk])).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled or name == "password":
+            continue
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list | tuple) or hasattr(value, "all"):
+            data[name] = [getattr(v, "pk", v) for v in (value.all() if hasattr(value, "all") else value)]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value.pk if hasattr(value, "pk") else value
+    return data
+
+
+def test_making_someone_admin_in_the_admin_gives_staff_and_group(client, admin_user, filler):
+    client.force_login(admin_user)
+    data = {**_change_form_data(client, filler), "role": User.Role.ADMIN.value}
+
+    response = client.post(reverse("admin:accounts_user_change", args=[filler.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    filler.refresh_from_db()
+    assert filler.is_staff and filler.groups.filter(name=str(ADMIN_GROUP_NAME)).exists()
