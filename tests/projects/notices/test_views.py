@@ -260,3 +260,17 @@ def test_audit_log_queries_do_not_grow(client, admin_user, filler, django_assert
         audit.record(AuditAction.URGE, by=UserFactory(), summary=f"催报 {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("notices:audit"), {"page": "2"})
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [({"date_from": "去年"}, "起始日期：输入一个有效的日期。"), ({"unit": "单" * 101}, "单位：")],
+)
+def test_audit_log_names_bad_input_and_still_lists(client, admin_user, entries, query, message):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("notices:audit"), query)
+
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page and "data-search-errors" in page
+    assert page.count("data-audit-entry=") == 4
