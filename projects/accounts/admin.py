@@ -29,6 +29,12 @@ class UserAdmin(BaseUserAdmin):
     # Staff status and the 管理员 group follow the role (projects.accounts.roles): nothing to tick.
     readonly_fields = ["is_staff", "last_login", "date_joined"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A 管理员 administers people but cannot make anyone (themselves included) superuser or hand out
+        # permissions beyond the role's: only a superuser can.
+        extra = [] if request.user.is_superuser else ["is_superuser", "groups", "user_permissions"]
+        return [*super().get_readonly_fields(request, obj), *extra]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         roles.sync_admin_group(form.instance)

@@ -65,7 +65,8 @@ def send_notification_emails(notification_pks: list[int]) -> None:
     for notification in pending:
         link = f"\n\n{settings.PERFGOALS_SITE_URL}{notification.url}" if notification.url else ""
         send_mail(
-            subject=notification.title,
+            # A header never carries a line break (send_mail refuses one).
+            subject=" ".join(notification.title.splitlines()),
             message=f"{notification.body}{link}",
             from_email=None,
             recipient_list=[notification.recipient.email],

@@ -240,3 +240,15 @@ def test_making_someone_admin_in_the_admin_gives_staff_and_group(client, admin_u
     assert response.status_code == 302, response.context["adminform"].form.errors
     filler.refresh_from_db()
     assert filler.is_staff and filler.groups.filter(name=str(ADMIN_GROUP_NAME)).exists()
+
+
+def test_an_admin_by_role_cannot_make_anyone_superuser(client, finance_bureau, filler):
+    boss = UserFactory(username="boss", organization=finance_bureau, role=User.Role.ADMIN)
+    client.force_login(boss)
+    data = {**_change_form_data(client, boss), "is_superuser": "on"}
+
+    response = client.post(reverse("admin:accounts_user_change", args=[boss.pk]), data)
+
+    assert response.status_code == 302
+    boss.refresh_from_db()
+    assert not boss.is_superuser and boss.is_staff
