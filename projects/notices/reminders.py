@@ -6,6 +6,7 @@ Days are counted in the installation's time zone (Asia/Shanghai): a run at 01:00
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -58,6 +59,14 @@ def open_work(year: FiscalYear) -> dict[int, OpenWork]:
     return work
 
 
+def days_left_if_due(deadline: datetime.date | None, today: datetime.date, days: Iterable[int]) -> int | None:
+    """The days from `today` to `deadline` when that is one of the reminder days, else None."""
+    if deadline is None:
+        return None
+    left = (deadline - today).days
+    return left if left in set(days) else None
+
+
 def _message(year: FiscalYear, deadline: datetime.date, days: int, work: OpenWork) -> tuple[str, str]:
     title = _("%(year)s 年绩效目标填报还有 %(days)s 天截止（%(deadline)s）") % {
         "year": year.year,
@@ -92,10 +101,8 @@ def _remind_year(year: FiscalYear, today: datetime.date) -> YearReminders:
     for unit_pk in sorted(work):
         unit = units[unit_pk]
         deadline = deadline_for(unit, year)
-        if deadline is None:
-            continue
-        days = (deadline - today).days
-        if days not in settings.PERFGOALS_REMINDER_DAYS:
+        days = days_left_if_due(deadline, today, settings.PERFGOALS_REMINDER_DAYS)
+        if days is None:
             continue
         title, body = _message(year, deadline, days, work[unit_pk])
         sent = notify(

@@ -7,11 +7,13 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from projects.choices import AuditAction
 from projects.models import AuditEntry, Status
 from projects.notices.models import NoticeKind, Notification
-from projects.notices.reminders import send_reminders
+from projects.notices.reminders import days_left_if_due, send_reminders
 from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
 from tests.factories import FiscalYearFactory, PerformanceFormFactory, UserFactory
 from tests.tasks import run_worker
@@ -137,3 +139,21 @@ def test_command_takes_a_date_and_refuses_a_bad_one(season, filler, outsider):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "31/03/2021")
+
+
+@given(
+    today=st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)),
+    offset=st.integers(min_value=-40, max_value=40),
+)
+def test_days_left_if_due_is_the_calendar_distance_on_reminder_days_only(today, offset):
+    deadline = today + datetime.timedelta(days=offset)
+
+    due = days_left_if_due(deadline, today, {7, 3, 1})
+
+    assert due == (offset if offset in (7, 3, 1) else None)
+    assert days_left_if_due(None, today, {7, 3, 1}) is None
+
+
+def test_days_left_crosses_month_and_leap_day():
+    assert days_left_if_due(datetime.date(2024, 3, 1), datetime.date(2024, 2, 28), {1, 2}) == 2
+    assert days_left_if_due(datetime.date(2021, 3, 1), datetime.date(2021, 2, 22), {7}) == 7
