@@ -21,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "organization", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("绩效目标管理"), {"fields": ["role", "organization", "assigned_departments"]}),
+        (_("绩效目标管理"), {"fields": ["role", "organization", "assigned_departments", "must_change_password"]}),
     )
     filter_horizontal = ["assigned_departments", "groups", "user_permissions"]
     autocomplete_fields = ["organization"]
@@ -34,6 +34,12 @@ class UserAdmin(BaseUserAdmin):
         # permissions beyond the role's: only a superuser can.
         extra = [] if request.user.is_superuser else ["is_superuser", "groups", "user_permissions"]
         return [*super().get_readonly_fields(request, obj), *extra]
+
+    def save_model(self, request, obj, form, change):
+        # The administrator typed the first password: its owner replaces it at the first sign-in.
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

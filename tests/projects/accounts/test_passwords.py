@@ -252,3 +252,15 @@ def test_an_admin_by_role_cannot_make_anyone_superuser(client, finance_bureau, f
     assert response.status_code == 302
     boss.refresh_from_db()
     assert not boss.is_superuser and boss.is_staff
+
+
+def test_a_user_added_in_the_admin_changes_the_password_at_first_sign_in(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {"username": "newcomer", "usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(username="newcomer").must_change_password
