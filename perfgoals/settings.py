@@ -33,7 +33,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "perfgoals.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "perfgoals.apps.PerfgoalsConfig",
     "perfgoals.apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "perfgoals.apps.TasksDbConfig",
     "indicators.apps.IndicatorsConfig",
     "projects.apps.ProjectsConfig",
     "projects.accounts.apps.AccountsConfig",
@@ -156,7 +156,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("PERFGOALS_SESSION_IDLE_MINUTES", "120")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "perfgoals" / "locale_axes"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "perfgoals" / "locale_vendor"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
