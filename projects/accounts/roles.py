@@ -15,8 +15,9 @@ from .models import User
 
 ADMIN_GROUP_NAME = _("管理员")
 # The apps an administrator maintains in the Django admin: organizations and users, years and forms,
-# the indicator frameworks and library, review templates, the season, notices, login lockouts.
-ADMIN_APPS = ("accounts", "projects", "indicators", "reviews", "season", "notices", "axes")
+# the indicator frameworks and library, review templates, the season, notices, login lockouts, the task queue.
+# Not auth: groups and permissions stay the superuser's.
+ADMIN_APPS = ("accounts", "projects", "indicators", "reviews", "season", "notices", "axes", "django_tasks_database")
 
 
 def admin_group() -> Group:
