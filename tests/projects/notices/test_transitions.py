@@ -124,3 +124,17 @@ def test_withdraw_notifies_nobody(commit, ready_form, filler, dept_reviewer):
     commit(services.withdraw, perf_form=ready_form, by=filler)
 
     assert Notification.objects.count() == 1
+
+
+def test_a_department_form_goes_straight_to_the_finance_reviewers(
+    commit, department, year, finance_reviewer, dept_reviewer
+):
+    from tests.factories import complete_form
+
+    department_filler = UserFactory(username="dept_filler", organization=department, role=User.Role.FILLER)
+    own_form = complete_form(unit=department, year=year)
+
+    commit(services.submit, perf_form=own_form, by=department_filler)
+
+    assert [kind for kind, _title in received(finance_reviewer)] == [NoticeKind.TO_REVIEW]
+    assert received(dept_reviewer) == []
