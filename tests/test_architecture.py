@@ -70,6 +70,7 @@ from projects.models import (
     Status,
     Submission,
 )
+from projects.notices.models import Announcement, Notification
 from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,8 @@ GUARDED = (
     ExportJob,
     AuditEntry,
     BackgroundJob,
+    Notification,
+    Announcement,
     DepartmentDeadline,
     UnitReopen,
     ExpectedForm,
@@ -96,6 +99,7 @@ WRITERS = {
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
     "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }

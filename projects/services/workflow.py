@@ -1,5 +1,7 @@
 """The workflow of a form: submit, withdraw, approve and return, each with its event row."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +12,7 @@ from indicators.warnings import FormWarning
 from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
+from ..notices.transitions import notify_transition
 from ..permissions import can_review, can_submit, can_withdraw
 from ..season.deadlines import filing_refusal
 from . import audit
@@ -63,6 +66,8 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
         summary=f"{event.get_action_display()}：{Status(from_status).label} → {Status(to_status).label}",
         detail={"event": event.pk, "action": action, "from": from_status, "to": to_status},
     )
+    # Told once the transition (and any scorecard written with it) is committed; a failed send is logged, not raised.
+    transaction.on_commit(partial(notify_transition, event.pk), robust=True)
     return event
 
 
