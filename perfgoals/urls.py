@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("forms/", include("projects.urls")),
+    path("library/", include("projects.library.urls")),
 ]
 
 handler400 = "projects.views.errors.bad_request"

@@ -28,7 +28,7 @@ _LATIN = re.compile(r"^[0-9a-z]+$")
 def library_department_id(user) -> int | None:
     """The 主管部门 whose 个性 entries the user sees: their own department, or their unit's."""
     organization = user.organization if user.organization_id else None
-    department = organization.department() if organization is not None else None
+    department = organization.department if organization is not None else None
     return department.pk if department is not None else None
 
 

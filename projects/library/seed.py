@@ -64,27 +64,27 @@ def seen_indicators(directory: Path = SEEDS_DIR) -> list[SeenIndicator]:
 # DOMAIN.md's 共性 entries: (framework, 一级, 二级, 三级, sign, value, unit, 指标解释, tag).
 # DOMAIN puts 项目总成本 / 单位成本 under 产出/成本; the 2021 national framework has 成本指标 as an
 # 一级 of its own, so they sit under 成本指标 / 经济成本 there. The department entries' 二级 are ours.
-PROJECT_FRAMEWORK = "national-2021-project"
-DEPARTMENT_FRAMEWORK = "department-2021"
+NATIONAL = "national-2021-project"
+DEPT = "department-2021"
 COMMON_ENTRIES = [
-    (PROJECT_FRAMEWORK, "产出指标", "时效指标", "项目完成及时率", Sign.EQ, "100", "%", "项目在计划期内完成的程度。", "通用"),
-    (PROJECT_FRAMEWORK, "产出指标", "质量指标", "验收合格率", Sign.EQ, "100", "%", "工程和采购的验收合格比例。", "工程和采购"),
-    (PROJECT_FRAMEWORK, "成本指标", "经济成本", "项目总成本", Sign.LE, "", "万元", "项目总成本控制在预算以内。", "通用"),
-    (PROJECT_FRAMEWORK, "成本指标", "经济成本", "单位成本", Sign.LE, "", "元", "单位产出的成本。", "通用"),
-    (PROJECT_FRAMEWORK, "产出指标", "数量指标", "购置设备数量", Sign.EQ, "", "台（套）", "", "设备购置"),
-    (PROJECT_FRAMEWORK, "产出指标", "质量指标", "设备验收通过率", Sign.EQ, "100", "%", "", "设备购置"),
-    (PROJECT_FRAMEWORK, "产出指标", "数量指标", "培训人次", Sign.GE, "", "人次", "", "培训"),
-    (PROJECT_FRAMEWORK, "产出指标", "质量指标", "培训合格率", Sign.GE, "95", "%", "", "培训"),
-    (PROJECT_FRAMEWORK, "产出指标", "数量指标", "会议次数", Sign.EQ, "", "次", "", "会议"),
-    (PROJECT_FRAMEWORK, "产出指标", "数量指标", "形成报告数", Sign.EQ, "", "份", "", "课题研究"),
-    (PROJECT_FRAMEWORK, "效益指标", "可持续影响指标", "长效管理机制健全性", Sign.QUALITATIVE, "健全", "", "", "通用"),
-    (PROJECT_FRAMEWORK, "满意度指标", "服务对象满意度指标", "服务对象满意度", Sign.GE, "90", "%", "问卷调查。", "通用"),
-    (PROJECT_FRAMEWORK, "满意度指标", "服务对象满意度指标", "社会公众满意度", Sign.GE, "85", "%", "问卷调查。", "通用"),
-    (DEPARTMENT_FRAMEWORK, "产出指标", "成本指标", "在职人员控制率", Sign.LE, "100", "%", "在职人数 ÷ 编制数。", "部门整体"),
-    (DEPARTMENT_FRAMEWORK, "产出指标", "成本指标", "公用经费控制率", Sign.LE, "100", "%", "", "部门整体"),
-    (DEPARTMENT_FRAMEWORK, "产出指标", "成本指标", "“三公经费”变动率", Sign.LE, "0", "%", "", "部门整体"),
-    (DEPARTMENT_FRAMEWORK, "产出指标", "数量指标", "重点支出安排率", Sign.GE, "", "%", "", "部门整体"),
-    (DEPARTMENT_FRAMEWORK, "产出指标", "时效指标", "预算执行率", Sign.GE, "90", "%", "", "部门整体"),
+    (NATIONAL, "产出指标", "时效指标", "项目完成及时率", Sign.EQ, "100", "%", "项目在计划期内完成的程度。", "通用"),
+    (NATIONAL, "产出指标", "质量指标", "验收合格率", Sign.EQ, "100", "%", "工程和采购的验收合格比例。", "工程和采购"),
+    (NATIONAL, "成本指标", "经济成本", "项目总成本", Sign.LE, "", "万元", "项目总成本控制在预算以内。", "通用"),
+    (NATIONAL, "成本指标", "经济成本", "单位成本", Sign.LE, "", "元", "单位产出的成本。", "通用"),
+    (NATIONAL, "产出指标", "数量指标", "购置设备数量", Sign.EQ, "", "台（套）", "", "设备购置"),
+    (NATIONAL, "产出指标", "质量指标", "设备验收通过率", Sign.EQ, "100", "%", "", "设备购置"),
+    (NATIONAL, "产出指标", "数量指标", "培训人次", Sign.GE, "", "人次", "", "培训"),
+    (NATIONAL, "产出指标", "质量指标", "培训合格率", Sign.GE, "95", "%", "", "培训"),
+    (NATIONAL, "产出指标", "数量指标", "会议次数", Sign.EQ, "", "次", "", "会议"),
+    (NATIONAL, "产出指标", "数量指标", "形成报告数", Sign.EQ, "", "份", "", "课题研究"),
+    (NATIONAL, "效益指标", "可持续影响指标", "长效管理机制健全性", Sign.QUALITATIVE, "健全", "", "", "通用"),
+    (NATIONAL, "满意度指标", "服务对象满意度指标", "服务对象满意度", Sign.GE, "90", "%", "问卷调查。", "通用"),
+    (NATIONAL, "满意度指标", "服务对象满意度指标", "社会公众满意度", Sign.GE, "85", "%", "问卷调查。", "通用"),
+    (DEPT, "产出指标", "成本指标", "在职人员控制率", Sign.LE, "100", "%", "在职人数 ÷ 编制数。", "部门整体"),
+    (DEPT, "产出指标", "成本指标", "公用经费控制率", Sign.LE, "100", "%", "", "部门整体"),
+    (DEPT, "产出指标", "成本指标", "“三公经费”变动率", Sign.LE, "0", "%", "", "部门整体"),
+    (DEPT, "产出指标", "数量指标", "重点支出安排率", Sign.GE, "", "%", "", "部门整体"),
+    (DEPT, "产出指标", "时效指标", "预算执行率", Sign.GE, "90", "%", "", "部门整体"),
 ]  # fmt: skip
 
 
@@ -113,7 +113,7 @@ def seed_rows(directory: Path = SEEDS_DIR) -> list[services.EntryData]:
         rows.append(
             services.EntryData(
                 framework=frameworks[code],
-                form_kind=FormKind.DEPARTMENT if code == DEPARTMENT_FRAMEWORK else FormKind.PROJECT,
+                form_kind=FormKind.DEPARTMENT if code == DEPT else FormKind.PROJECT,
                 level1=level1,
                 level2=level2,
                 name=name,

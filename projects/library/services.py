@@ -51,6 +51,7 @@ class EntryData:
 
 # The columns an EntryData sets directly (tags and seen_values are handled apart).
 PLAIN_FIELDS = tuple(f.name for f in fields(EntryData) if f.name not in ("tags", "seen_values"))
+RELATIONS = ("framework", "owner")
 
 
 def entry_key(entry: LibraryEntry) -> tuple:
@@ -73,8 +74,13 @@ def _apply(entry: LibraryEntry, data: EntryData, by: User | None) -> list[str]:
     if data.scope == LibraryScope.COMMON:
         data.owner = None
     for name in PLAIN_FIELDS:
-        if getattr(entry, name) != getattr(data, name):
-            setattr(entry, name, getattr(data, name))
+        new = getattr(data, name)
+        if name in RELATIONS:
+            if getattr(entry, f"{name}_id") != (new.pk if new is not None else None):
+                setattr(entry, name, new)
+                changed.append(name)
+        elif getattr(entry, name) != new:
+            setattr(entry, name, new)
             changed.append(name)
     if data.seen_values is not None and entry.seen_values != data.seen_values:
         entry.seen_values = data.seen_values
@@ -148,6 +154,36 @@ def set_active(*, entry: LibraryEntry, by: User | None, active: bool) -> Library
     return entry
 
 
+def _existing(rows: list[EntryData]) -> dict[tuple, LibraryEntry]:
+    """The stored entries the rows match, by key."""
+    search_names = {search_key(d.name) for d in rows}
+    entries = LibraryEntry.objects.filter(search_name__in=search_names).prefetch_related("tags")
+    return {entry_key(e): e for e in entries.order_by("pk")}
+
+
+CREATE, UPDATE, SAME = "create", "update", "same"
+
+
+def plan_import(rows: list[EntryData]) -> list[str]:
+    """What importing each row would do (CREATE, UPDATE or SAME), writing nothing: for the preview."""
+    existing = _existing(rows)
+    seen: set[tuple] = set()
+    plan = []
+    for data in rows:
+        entry = existing.get(data.key())
+        if entry is None:
+            plan.append(UPDATE if data.key() in seen else CREATE)
+        else:
+            owner_id = None if data.scope == LibraryScope.COMMON else (data.owner.pk if data.owner else None)
+            same = all(getattr(entry, n) == getattr(data, n) for n in PLAIN_FIELDS if n not in RELATIONS)
+            same = same and entry.owner_id == owner_id and entry.framework_id == data.framework.pk
+            if data.tags is not None:
+                same = same and {(t.kind, t.name) for t in entry.tags.all()} == set(data.tags)
+            plan.append(SAME if same else UPDATE)
+        seen.add(data.key())
+    return plan
+
+
 @dataclass
 class ImportResult:
     created: list[LibraryEntry] = field(default_factory=list)
@@ -163,13 +199,7 @@ def import_entries(*, by: User | None, rows: list[EntryData], record: bool = Tru
     """
     for data in rows:
         check_may_write(by, data.scope, data.owner)
-    existing = {entry_key(e): e for e in LibraryEntry.objects.filter(name__in={d.name for d in rows})}
-    # The folded name may differ from the stored spelling: look those up by key too.
-    keys = {d.key() for d in rows} - existing.keys()
-    if keys:
-        search_names = {k[3] for k in keys}
-        for entry in LibraryEntry.objects.filter(search_name__in=search_names):
-            existing.setdefault(entry_key(entry), entry)
+    existing = _existing(rows)
     result = ImportResult()
     for data in rows:
         entry = existing.get(data.key())

@@ -220,7 +220,7 @@ def _may_pick(perf_form: PerformanceForm, entry) -> bool:
         return False
     if entry.scope == LibraryScope.COMMON:
         return True
-    department = perf_form.unit.department()
+    department = perf_form.unit.department
     return department is not None and entry.owner_id == department.pk
 
 
