@@ -90,8 +90,15 @@ def export_xlsx(entries) -> bytes:
     return write_tables([Table(title=str(_("指标库")), columns=COLUMNS, rows=rows, heading=heading)])
 
 
-def template_columns() -> list[Column]:
-    return COLUMNS
+def template_example() -> list[str]:
+    """One filled-in row for the import template (the first framework in the file order)."""
+    framework = IndicatorFramework.objects.order_by("code").first()
+    tree = framework_vocabulary(framework) if framework else {}
+    level1 = next(iter(tree), "")
+    level2 = tree[level1][0] if level1 and tree[level1] else ""
+    example = [framework.name if framework else "", level1, level2, _("检查企业数"), "≥", "50", _("家")]
+    example += ["", "", "", str(LibraryScope.COMMON.label), "", "", "", "", str(ACTIVE), "", ""]
+    return example
 
 
 class _Reader:

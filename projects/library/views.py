@@ -140,7 +140,8 @@ def export(request):
 def import_template(request):
     if not can_manage_library(request.user):
         raise PermissionDenied(_("您无权维护指标库。"))
-    return _xlsx(template_xlsx(str(_("指标库")), exchange.COLUMNS), "指标库导入模板.xlsx")
+    data = template_xlsx(str(_("指标库")), exchange.COLUMNS, examples=[exchange.template_example()])
+    return _xlsx(data, "指标库导入模板.xlsx")
 
 
 @login_required
@@ -170,7 +171,13 @@ def import_upload(request):
                     "same": plan.count(services.SAME),
                     "in_background": len(rows) > INLINE_IMPORT_MAX,
                 }
-    context = {"form": form, "problems": problems, "preview": preview, "inline_max": INLINE_IMPORT_MAX}
+    context = {
+        "form": form,
+        "problems": problems,
+        "preview": preview,
+        "inline_max": INLINE_IMPORT_MAX,
+        "max_rows": IMPORT_MAX_ROWS,
+    }
     return render(request, "library/import.html", context)
 
 
