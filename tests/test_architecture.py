@@ -56,7 +56,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from indicators.models import FormKind
+from indicators.models import FormKind, LibraryEntry, LibraryTag
 from projects.accounts.models import Organization, User
 from projects.models import (
     Action,
@@ -76,13 +76,17 @@ PACKAGES = ("projects", "indicators")
 
 # -- the services write forms -------------------------------------------------------------
 
-GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment, ExportJob, AuditEntry, BackgroundJob)
+GUARDED = (
+    PerformanceForm, Indicator, FormEvent, Submission, RowComment, ExportJob, AuditEntry, BackgroundJob,
+    LibraryEntry, LibraryTag,
+)  # fmt: skip
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
     "projects/services/workflow.py": "the workflow services: submit, withdraw, approve, return",
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/library/services.py": "the indicator library: entries, tags, import, usage counts",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

@@ -22,8 +22,8 @@ def save(client, perf_form, rows, entries):
     for i, entry in enumerate(entries):
         if entry is not None:
             data[f"ind-{i}-library_entry"] = str(entry.pk)
-    response = filler_client_post = client.post(reverse("projects:edit", args=[perf_form.pk]), data)
-    assert filler_client_post.status_code == 302, response.content.decode()[:3000]
+    response = client.post(reverse("projects:edit", args=[perf_form.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
     return list(perf_form.indicators.order_by("position"))
 
 
