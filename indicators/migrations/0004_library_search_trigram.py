@@ -1,8 +1,11 @@
-"""Trigram indexes for the library typeahead, on PostgreSQL only.
+"""Indexes for the library typeahead (projects/library/search.py), on PostgreSQL only.
 
 The typeahead filters `search_name LIKE '%q%'` and `initials LIKE '%q%'` (both columns are stored
-lower case, so no UPPER() is needed): a GIN trigram index on each serves them for queries of three
-characters and more. Not in the models' Meta (SQLite has no GIN): the migration state is unchanged.
+lower case, so no UPPER() is needed) and orders by use, then name. A GIN trigram index on each column
+serves a rare text of three characters and more; two partial btree indexes in the offers' order (one
+within a 二级), covering every column the filter reads, make a common text an index-only walk that
+stops at the limit. Measured in bench/library.py: 50,000 entries. Not in the models' Meta (SQLite
+has neither GIN nor INCLUDE): the migration state is unchanged.
 """
 
 from django.db import migrations
@@ -27,7 +30,17 @@ class Migration(migrations.Migration):
                 "CREATE EXTENSION IF NOT EXISTS pg_trgm",
                 "CREATE INDEX library_search_name_trgm ON indicators_libraryentry USING gin (search_name gin_trgm_ops)",
                 "CREATE INDEX library_initials_trgm ON indicators_libraryentry USING gin (initials gin_trgm_ops)",
+                "CREATE INDEX library_typeahead_order ON indicators_libraryentry (form_kind, usage_count DESC, name, id) "
+                "INCLUDE (search_name, initials, level2, scope, owner_id) WHERE is_active",
+                "CREATE INDEX library_typeahead_group ON indicators_libraryentry "
+                "(form_kind, level2, usage_count DESC, name, id) INCLUDE (search_name, initials, scope, owner_id) "
+                "WHERE is_active",
             ],
-            ["DROP INDEX IF EXISTS library_search_name_trgm", "DROP INDEX IF EXISTS library_initials_trgm"],
+            [
+                "DROP INDEX IF EXISTS library_search_name_trgm",
+                "DROP INDEX IF EXISTS library_initials_trgm",
+                "DROP INDEX IF EXISTS library_typeahead_order",
+                "DROP INDEX IF EXISTS library_typeahead_group",
+            ],
         )
     ]
