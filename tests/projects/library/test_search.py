@@ -90,3 +90,16 @@ def test_inactive_user_sees_nothing(make_entry, unit_a):
     make_entry("群众满意度")
     user = UserFactory(username="gone", organization=unit_a, is_active=False)
     assert not search.visible_entries(user).exists()
+
+
+def test_every_seeded_entry_is_found_by_its_name_and_by_its_initials(filler):
+    from projects.library.seed import seed_library
+
+    seed_library()
+    visible = search.visible_entries(filler)
+    entries = list(visible)
+    assert len(entries) > 50
+    for entry in entries:
+        assert search.matching(visible, entry.name).filter(pk=entry.pk).exists(), entry.name
+        if entry.initials:
+            assert search.matching(visible, entry.initials.upper()).filter(pk=entry.pk).exists(), entry.initials

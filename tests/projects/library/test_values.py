@@ -1,4 +1,9 @@
+import re
+from decimal import Decimal
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indicators.choices import Sign
 from indicators.models import LibraryEntry
@@ -78,3 +83,21 @@ OPEN_VALUE = LibraryEntry(name="项目总成本", sign=Sign.LE, value="", unit="
 )
 def test_differs_only_on_what_the_entry_states(entry, level3, value, sign, changed):
     assert differs(level3=level3, value=value, sign=sign, entry=entry) is changed
+
+
+@given(st.text(max_size=40))
+def test_search_keys_never_fail_and_initials_are_plain(text):
+    assert re.fullmatch(r"[0-9a-z]*", pinyin_initials(text))
+    assert not re.search(r"\s", search_key(text))
+    assert search_key(text) == search_key(text.upper().lower()) or not text.isascii()
+
+
+@given(
+    st.sampled_from([Sign.GE, Sign.GT, Sign.EQ, Sign.LT, Sign.LE]),
+    st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False),
+    st.sampled_from(["%", "家", "次", "万元", "人次", "元/平方米"]),
+)
+def test_value_text_reads_back_as_the_same_target(sign, number, unit):
+    sign_back, value, unit_back = split_value(value_text(sign, format(number, "f"), unit))
+    assert (sign_back, unit_back) == (sign, unit)
+    assert Decimal(value) == number
