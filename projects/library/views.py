@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -111,7 +111,9 @@ def entry_toggle(request, pk):
     entry = services.set_active(entry=entry, by=request.user, active=not entry.is_active)
     text = _("已启用“%(name)s”。") if entry.is_active else _("已停用“%(name)s”，填报时不再推荐。")
     messages.success(request, text % {"name": entry.name})
-    return redirect(request.POST.get("next") or reverse("library:list"))
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else reverse("library:list"))
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -165,7 +167,10 @@ def import_upload(request):
                 plan = services.plan_import(rows)
                 preview = {
                     "token": token,
-                    "rows": list(zip(read, rows, plan, strict=True)),
+                    "rows": [
+                        (r, row, action, value_text(row.sign, row.value, row.unit) or row.unit)
+                        for r, row, action in zip(read, rows, plan, strict=True)
+                    ],
                     "created": plan.count(services.CREATE),
                     "updated": plan.count(services.UPDATE),
                     "same": plan.count(services.SAME),

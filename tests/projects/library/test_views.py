@@ -150,3 +150,12 @@ def test_unchanged_edit_writes_no_audit(client, admin_user, shanghai):
     before = AuditEntry.objects.count()
     client.post(reverse("library:edit", args=[entry.pk]), entry_post(framework=shanghai.pk))
     assert AuditEntry.objects.count() == before
+
+
+def test_toggle_goes_back_to_the_list_page_but_never_elsewhere(client, admin_user, make_entry):
+    entry = make_entry("抽查企业数")
+    client.force_login(admin_user)
+    back = reverse("library:list") + "?q=cq&page=1"
+    assert client.post(reverse("library:toggle", args=[entry.pk]), {"next": back}).url == back
+    response = client.post(reverse("library:toggle", args=[entry.pk]), {"next": "https://evil.example/"})
+    assert response.url == reverse("library:list")
