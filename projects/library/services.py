@@ -92,10 +92,16 @@ def _apply(entry: LibraryEntry, data: EntryData, by: User | None) -> list[str]:
     return changed
 
 
-def _set_tags(entry: LibraryEntry, tags: list[tuple[str, str]] | None) -> bool:
+def _set_tags(entry: LibraryEntry, tags: list[tuple[str, str]] | None, known: dict | None = None) -> bool:
+    """Give the entry exactly these tags (made when new); `known` caches tags across an import."""
     if tags is None:
         return False
-    wanted = [LibraryTag.objects.get_or_create(kind=kind, name=name)[0] for kind, name in dict.fromkeys(tags)]
+    known = {} if known is None else known
+    wanted = []
+    for key in dict.fromkeys(tags):
+        if key not in known:
+            known[key] = LibraryTag.objects.get_or_create(kind=key[0], name=key[1])[0]
+        wanted.append(known[key])
     if {t.pk for t in entry.tags.all()} == {t.pk for t in wanted}:
         return False
     entry.tags.set(wanted)
@@ -200,6 +206,7 @@ def import_entries(*, by: User | None, rows: list[EntryData], record: bool = Tru
     for data in rows:
         check_may_write(by, data.scope, data.owner)
     existing = _existing(rows)
+    known = {(t.kind, t.name): t for t in LibraryTag.objects.all()}
     result = ImportResult()
     for data in rows:
         entry = existing.get(data.key())
@@ -207,12 +214,12 @@ def import_entries(*, by: User | None, rows: list[EntryData], record: bool = Tru
             entry = LibraryEntry()
             _apply(entry, data, by)
             entry.save()
-            _set_tags(entry, data.tags)
+            _set_tags(entry, data.tags, known)
             existing[data.key()] = entry
             result.created.append(entry)
             continue
         changed = _apply(entry, data, by)
-        if _set_tags(entry, data.tags):
+        if _set_tags(entry, data.tags, known):
             changed.append("tags")
         if changed:
             entry.save()
