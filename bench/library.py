@@ -43,7 +43,7 @@ QUERIES = {
         ("满意度", "满意度"), ("s", "时效"),
     ],
 }  # fmt: skip
-TARGETS = {name: Target(queries=8) for name in QUERIES}
+TARGETS = {name: Target(queries=5) for name in QUERIES}
 P95_TARGET_MS = 30.0
 
 

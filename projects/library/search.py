@@ -10,7 +10,7 @@ column the filter reads, so a common text (`率`, `m`) is an index-only walk tha
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Subquery, When
 from django.shortcuts import get_object_or_404
 
 from indicators.choices import LibraryScope
@@ -26,13 +26,23 @@ MAX_RESULTS = 20
 _LATIN = re.compile(r"^[0-9a-z]+$")
 
 
-def library_department_id(user) -> int | None:
-    """The 主管部门 whose 个性 entries the user sees: their own department, or their unit's."""
-    organization = user.organization if user.organization_id else None
-    if organization is None or organization.kind == Organization.Kind.FINANCE:
-        return None
-    # The parent's id, not the parent: one query fewer on every keystroke of the typeahead.
-    return organization.pk if organization.kind == Organization.Kind.DEPARTMENT else organization.parent_id
+def library_department(user):
+    """The 主管部门 whose 个性 entries the user sees (their own department, or their unit's), as a subquery.
+
+    A subquery rather than the organization itself: the typeahead asks on every keystroke, and
+    this keeps it to the entries' own queries.
+    """
+    return Subquery(
+        Organization.objects.filter(pk=user.organization_id)
+        .annotate(
+            department_id=Case(
+                When(kind=Organization.Kind.DEPARTMENT, then=F("pk")),
+                When(kind=Organization.Kind.UNIT, then=F("parent_id")),
+                default=None,
+            )
+        )
+        .values("department_id")[:1]
+    )
 
 
 def visible_entries(user) -> QuerySet[LibraryEntry]:
@@ -45,10 +55,9 @@ def visible_entries(user) -> QuerySet[LibraryEntry]:
         return entries.none()
     if can_manage_common_library(user) or user.role == User.Role.FINANCE_REVIEWER:
         return entries
-    department_id = library_department_id(user)
     scope = Q(scope=LibraryScope.COMMON)
-    if department_id is not None:
-        scope |= Q(scope=LibraryScope.DEPARTMENT, owner_id=department_id)
+    if user.organization_id is not None:
+        scope |= Q(scope=LibraryScope.DEPARTMENT, owner_id=library_department(user))
     entries = entries.filter(scope)
     return entries if can_manage_department_library(user) else entries.filter(is_active=True)
 
@@ -86,12 +95,16 @@ def typeahead(user, query: str, *, form_kind: str, level2: str = "", limit: int 
     matches, or the trigram indexes for a rare text), then the entries themselves.
     """
     limit = max(1, min(limit, MAX_RESULTS))
+    if not search_key(query):
+        return []
     found = matching(visible_entries(user).filter(is_active=True, form_kind=form_kind), query)
     order = ("-usage_count", "name", "pk")
     ids = list(found.filter(level2=level2).order_by(*order).values_list("pk", flat=True)[:limit]) if level2 else []
     if len(ids) < limit:
-        rest = found.exclude(level2=level2) if level2 else found
-        ids += rest.order_by(*order).values_list("pk", flat=True)[: limit - len(ids)]
+        # The rest without excluding the row's 二级: a walk in the offers' order then stops at the first
+        # matches anywhere, where `level2 <> …` made it read the whole index when only the 二级 matched.
+        more = found.order_by(*order).values_list("pk", flat=True)[: limit + len(ids)]
+        ids += [pk for pk in more if pk not in ids][: limit - len(ids)]
     if not ids:
         return []
     entries = LibraryEntry.objects.in_bulk(ids)
