@@ -208,6 +208,11 @@ PERFGOALS_EXPORT_PROGRESS_EVERY = int(os.environ.get("PERFGOALS_EXPORT_PROGRESS_
 PERFGOALS_UPLOAD_MAX_BYTES = int(os.environ.get("PERFGOALS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("PERFGOALS_UPLOAD_MAX_UNZIPPED_BYTES", str(20 * 1024 * 1024)))
 PERFGOALS_UPLOAD_MAX_ROWS = int(os.environ.get("PERFGOALS_UPLOAD_MAX_ROWS", "2000"))
+# Indicator library (指标库): rows one export may hold (in the request), rows an import may hold, and
+# up to how many rows an import runs in the request after its preview (larger: a background job).
+PERFGOALS_LIBRARY_EXPORT_MAX_ROWS = int(os.environ.get("PERFGOALS_LIBRARY_EXPORT_MAX_ROWS", "5000"))
+PERFGOALS_LIBRARY_IMPORT_MAX_ROWS = int(os.environ.get("PERFGOALS_LIBRARY_IMPORT_MAX_ROWS", "2000"))
+PERFGOALS_LIBRARY_INLINE_IMPORT_MAX = int(os.environ.get("PERFGOALS_LIBRARY_INLINE_IMPORT_MAX", "300"))
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("forms/", include("projects.urls")),
     path("notices/", include("projects.notices.urls")),
     path("season/", include("projects.season.urls")),
+    path("library/", include("projects.library.urls")),
 ]
 
 handler400 = "projects.views.errors.bad_request"

@@ -205,6 +205,8 @@ class IndicatorRowForm(forms.Form):
     weight = _row_field("weight")
     remark = _row_field("remark")
     level2_label = _row_field("level2_label")
+    # The library entry the row was picked from (static/js/library_pick.js sets it); not a catalogue field.
+    library_entry = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})

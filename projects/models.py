@@ -385,6 +385,13 @@ class Indicator(models.Model):
         return self.target_unit if self._states_number else ""
 
     @property
+    def origin_label(self) -> str:
+        """Where the row came from, for reviewers: 来自指标库 (with 已修改 when changed since picking) or 自拟."""
+        if not self.library_entry_id:
+            return str(_("自拟"))
+        return str(_("来自指标库（已修改）") if self.library_modified else _("来自指标库"))
+
+    @property
     def level2_shown(self) -> str:
         """The 二级 name as the form wrote it: the published label, else the framework's."""
         return self.level2_label or self.level2

@@ -136,3 +136,33 @@ def can_urge(user, department_pk: int | None) -> bool:
 def can_reopen(user) -> bool:
     """Letting a late unit submit again is the finance bureau's decision (its reviewers and admins)."""
     return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.FINANCE_REVIEWER)
+
+
+# --- The indicator library (指标库) ---------------------------------------------------------------
+
+
+def can_manage_common_library(user) -> bool:
+    """共性 entries are the finance bureau's: its administrators maintain them."""
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def can_manage_department_library(user) -> bool:
+    """A 主管部门's reviewer maintains the department's 个性 entries."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == User.Role.DEPT_REVIEWER
+        and user.organization_id is not None
+        and user.organization.kind == Organization.Kind.DEPARTMENT
+    )
+
+
+def can_manage_library(user) -> bool:
+    return can_manage_common_library(user) or can_manage_department_library(user)
+
+
+def can_edit_library_entry(user, entry) -> bool:
+    """Admins edit every entry; a department reviewer only the 个性 entries of their department."""
+    if can_manage_common_library(user):
+        return True
+    return can_manage_department_library(user) and entry.owner_id is not None and entry.owner_id == user.organization_id

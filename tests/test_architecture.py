@@ -56,7 +56,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from indicators.models import FormKind
+from indicators.models import FormKind, LibraryEntry, LibraryTag
 from projects.accounts.models import Organization, User
 from projects.models import (
     Action,
@@ -92,6 +92,8 @@ GUARDED = (
     DepartmentDeadline,
     UnitReopen,
     ExpectedForm,
+    LibraryEntry,
+    LibraryTag,
 )
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
@@ -101,6 +103,7 @@ WRITERS = {
     "projects/services/jobs.py": "background jobs: start, progress, finish",
     "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
     "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
+    "projects/library/services.py": "the indicator library: entries, tags, import, usage counts",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

@@ -6,6 +6,7 @@ from indicators.frameworks import load_frameworks
 from indicators.models import IndicatorFramework
 from projects import services
 from projects.accounts.models import Organization, User
+from projects.library.seed import seed_library
 from projects.models import FiscalYear, FormEvent, PerformanceForm, Status
 
 DEMO_PASSWORD = "perfgoals-demo"
@@ -68,6 +69,8 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         if role == User.Role.FINANCE_REVIEWER:
             user.assigned_departments.set([sh_department, hd_department])
         printed.append((username, DEMO_PASSWORD, user.get_role_display(), org_name))
+    # The indicator library starts filled: the published forms' indicators and the 共性 entries.
+    seed_library()
     return printed
 
 

@@ -80,6 +80,10 @@ def write_tables(tables: Sequence[Table]) -> bytes:
         ws.freeze_panes = f"A{header_row + 1}"
         for row in table.rows:
             ws.append([_cell_value(v) for v in row])
+            # openpyxl takes a text starting with "=" (a target like "=50家") for a formula.
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
         for note in table.notes:
             ws.append([note])
     buffer = io.BytesIO()

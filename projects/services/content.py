@@ -8,14 +8,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from indicators.choices import TargetScope
+from indicators.choices import LibraryScope, TargetScope
 from indicators.frameworks import framework_vocabulary
-from indicators.models import FormKind
+from indicators.models import FormKind, LibraryEntry
 from indicators.targets import parse_target, value_sign
 from indicators.warnings import FormData, FormWarning, RowData, check_form, counts
 
 from .. import schema
 from ..accounts.models import Organization
+from ..library import services as library_services
+from ..library import values as library_values
 from ..models import (
     PROJECT_CODE_TAKEN_MESSAGE,
     UNIQUE_PROJECT_CODE_CONSTRAINT,
@@ -109,6 +111,8 @@ class RowInput:
     weight: Decimal | None = None
     remark: str = ""
     level2_label: str = ""
+    # Not a catalogue field: the library entry (指标库) the editor says the row was picked from.
+    library_entry_id: int | None = None
 
 
 def form_data(
@@ -179,9 +183,11 @@ def apply_target(row: Indicator) -> None:
     row.target_op_written = target.op_written
 
 
+# Where the row came from in the library and whether it still says what the entry says.
+LIBRARY_FIELDS = ["library_entry_id", "library_modified"]
 TARGET_FIELDS = ["target_kind", "target_op", "target_low", "target_high", "target_unit", "target_op_written"]
 # Every stored column of a row a save may change: the catalogue's fields, the order, the parsed target.
-ROW_FIELDS = [*(entry.name for entry in schema.ROW_FIELDS), "position", *TARGET_FIELDS]
+ROW_FIELDS = [*(entry.name for entry in schema.ROW_FIELDS), "position", *TARGET_FIELDS, *LIBRARY_FIELDS]
 
 
 def stored_sign(data: RowInput, before: Indicator | None) -> str:
@@ -201,9 +207,52 @@ def stored_sign(data: RowInput, before: Indicator | None) -> str:
     return data.sign
 
 
+def _library_entries(existing: dict, rows: list[RowInput]) -> dict:
+    """{pk: entry} of the library entries the rows name or hold; one query, none when no row has one."""
+    ids = {data.library_entry_id for data in rows if data.library_entry_id}
+    ids.update(row.library_entry_id for row in existing.values() if row.library_entry_id)
+    return LibraryEntry.objects.in_bulk(ids) if ids else {}
+
+
+def _may_pick(perf_form: PerformanceForm, entry) -> bool:
+    """A newly picked entry must be one the form's unit is offered: active, 共性 or its department's 个性."""
+    if not entry.is_active:
+        return False
+    if entry.scope == LibraryScope.COMMON:
+        return True
+    department = perf_form.unit.department
+    return department is not None and entry.owner_id == department.pk
+
+
+def _apply_library(perf_form: PerformanceForm, row: Indicator, data: RowInput, entries: dict, before: dict) -> None:
+    """Set the row's library entry and recompute library_modified when the row or its entry changed.
+
+    No entry given keeps the row's own (importers and Excel uploads know none, and the editor never
+    unlinks: a changed row stays linked and is flagged). A save that changes neither the row nor its
+    entry keeps the stored flag, so an entry edited in the library since does not flip rows nobody
+    touched. An entry the page names but the unit may not pick is ignored.
+    """
+    stored = before["library_entry_id"]
+    entry = entries.get(data.library_entry_id) if data.library_entry_id else None
+    if entry is not None and entry.pk != stored and not _may_pick(perf_form, entry):
+        entry = None
+    if entry is None:
+        entry = entries.get(stored)
+    row.library_entry_id = entry.pk if entry is not None else None
+    if entry is None:
+        row.library_modified = False
+        return
+    content = (row.level3, row.value, row.sign)
+    if entry.pk == stored and content == (before["level3"], before["value"], before["sign"]):
+        return
+    row.library_modified = library_values.differs(level3=row.level3, value=row.value, sign=row.sign, entry=entry)
+
+
 def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicator]:
     """Make the form's indicators exactly `rows`, in order, keeping the ids of rows that stay."""
     existing = {row.pk: row for row in perf_form.indicators.all()}
+    entries = _library_entries(existing, rows)
+    used: set[int] = set()  # entries whose usage count may have moved
     keep, changed, create = [], [], []
     for position, data in enumerate(rows):
         row = existing.pop(data.id, None) if data.id else None
@@ -212,7 +261,7 @@ def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicat
             create.append(row)
         else:
             keep.append(row)
-        before = [getattr(row, name) for name in ROW_FIELDS]
+        before = {name: getattr(row, name) for name in ROW_FIELDS}
         sign = stored_sign(data, row if row.pk else None)
         for name in ROW_DATA_FIELDS:
             setattr(row, name, getattr(data, name))
@@ -220,8 +269,12 @@ def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicat
         row.sign = sign
         row.position = position
         apply_target(row)
-        if row.pk and [getattr(row, name) for name in ROW_FIELDS] != before:
+        _apply_library(perf_form, row, data, entries, before)
+        if row.library_entry_id != before["library_entry_id"]:
+            used.update((row.library_entry_id, before["library_entry_id"]))
+        if row.pk and [getattr(row, name) for name in ROW_FIELDS] != list(before.values()):
             changed.append(row)
+    used.update(row.library_entry_id for row in existing.values())
     if existing:
         Indicator.objects.filter(pk__in=list(existing)).delete()
     # Only the rows that changed: bulk_update builds a CASE per field and row, and on a
@@ -230,6 +283,9 @@ def _sync_rows(perf_form: PerformanceForm, rows: list[RowInput]) -> list[Indicat
         Indicator.objects.bulk_update(changed, ROW_FIELDS)
     if create:
         Indicator.objects.bulk_create(create)
+    used.discard(None)
+    if used:
+        library_services.recount_usage(used)
     return sorted(keep + create, key=lambda r: r.position)
 
 

@@ -23,7 +23,12 @@ FORMSET_PREFIX = "ind"
 
 def _initial_rows(stored: list) -> list[dict]:
     return [
-        {"id": r.pk, **{entry.name: getattr(r, entry.name) for entry in schema.ROW_FIELDS}, "position": i}
+        {
+            "id": r.pk,
+            **{entry.name: getattr(r, entry.name) for entry in schema.ROW_FIELDS},
+            "position": i,
+            "library_entry": r.library_entry_id,
+        }
         for i, r in enumerate(stored)
     ]
 
@@ -75,7 +80,12 @@ def _editor_context(perf_form, framework, header_form, formset, *, stored: list 
 
 
 def _row_inputs(formset) -> list[services.RowInput]:
-    return [services.RowInput(id=form.cleaned_data.get("id"), **form.row_values()) for form in formset.rows()]
+    return [
+        services.RowInput(
+            id=form.cleaned_data.get("id"), library_entry_id=form.cleaned_data.get("library_entry"), **form.row_values()
+        )
+        for form in formset.rows()
+    ]
 
 
 def _default_year(years, chosen: str) -> FiscalYear | None:

@@ -24,12 +24,13 @@ from indicators.targets import value_sign
 
 from .. import schema
 
-FIELDS = ("id", *(entry.name for entry in schema.ROW_FIELDS), "position")
+FIELDS = ("id", *(entry.name for entry in schema.ROW_FIELDS), "position", "library_entry")
 CAPS = {entry.name: entry.max_length for entry in schema.ROW_FIELDS}
 
 # Kept in hidden inputs: the group a row sits in says its 一级/二级 and its 目标类型; the
 # published 二级 label travels with the row unchanged.
-HIDDEN = ("id", "level1", "level2", "level2_label", "scope", "position")
+# The library entry a row was picked from travels too (written only when set; library_pick.js adds it).
+HIDDEN = ("id", "level1", "level2", "level2_label", "scope", "position", "library_entry")
 # Opened from the row: (name, widget). "weight" only when the framework has weights on.
 DETAILS = (
     ("sign", "select"),
@@ -53,6 +54,7 @@ HIDDEN_ROW_FIELDS = {
     "level2_label": schema.get("level2_label").label,
     "scope": schema.get("scope").label,
     "position": gettext_lazy("排列顺序"),
+    "library_entry": gettext_lazy("指标库条目"),
 }
 
 
@@ -181,11 +183,11 @@ def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = Fal
     if row.row_errors:
         classes += " table-danger"
     values = dict(row.values, scope=row.scope)
-    # A blank published 二级 label is left out: a post without it reads as blank.
+    # A blank published 二级 label (or library entry) is left out: a post without it reads as blank.
     hidden = "".join(
         f'<input type="hidden" name="{p}-{name}" value="{escape(values.get(name, ""))}">'
         for name in HIDDEN
-        if name != "level2_label" or values.get(name)
+        if name not in ("level2_label", "library_entry") or values.get(name)
     )
     invalid = {name: ' aria-invalid="true"' if name in row.errors else "" for name in ("level3", "value")}
     comment = (

@@ -36,6 +36,9 @@
     return row.nextElementSibling;
   }
 
+  // For static/js/library_pick.js, which fills detail fields of a picked row.
+  window.perfgoalsEditor = { writeDetails: writeDetails };
+
   function rowOf(element) {
     var row = element.closest("tr.indicator-row, tr.row-detail");
     if (!row) return null;

@@ -172,7 +172,7 @@ def test_every_row_field_is_a_column_a_row_form_field_and_a_service_input():
     from indicators.warnings import RowData
     from projects.forms import IndicatorRowForm
 
-    row_inputs = {f.name for f in fields(services.RowInput)} - {"id"}
+    row_inputs = {f.name for f in fields(services.RowInput)} - {"id", "library_entry_id"}
     row_data = {f.name for f in fields(RowData)}
     sheet_rows = {f.name for f in fields(SheetRow)} - {"printed"}
     # The three plain shapes of a row carry the catalogue's row fields, no more and no fewer.
