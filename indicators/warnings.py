@@ -74,6 +74,9 @@ class RowData:
     weight: Decimal | None = None
     remark: str = ""
     level2_label: str = ""
+    # 上年值: the target of the row this one was carried over from (引用上年); None for a row
+    # that was not carried over. Not a catalogue field: the filler never types it.
+    prev_value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -564,6 +567,14 @@ def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
         return
     if not any("产出" in r.data.level1 and "数量" in r.data.level2 for r in ctx.rows):
         yield None, _("没有产出数量指标。请在“产出”下的“数量”中至少填写一项，如“抽查工地数 =30个”。")
+
+
+@form_rule("same_as_last_year", HINT)
+def same_as_last_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    """A carried-over form whose every target is still last year's: the filler may have forgotten them."""
+    rows = ctx.rows
+    if rows and all(r.data.prev_value is not None and r.value == normalize(r.data.prev_value) for r in rows):
+        yield None, _("每一项指标的目标值都与上年相同（沿用上年）。请确认今年的目标是否需要调整。")
 
 
 @form_rule("text_missing", ERROR)
