@@ -33,8 +33,6 @@ class Command(BaseCommand):
         except CarryOverRefused as refused:
             raise CommandError(str(refused), returncode=2) from refused
         # With --json, stdout carries only the JSON so that it can be piped.
-        (self.stderr if as_json else self.stdout).write(
-            (_("（试运行，未写入）") if dry_run else "") + report.summary
-        )
+        (self.stderr if as_json else self.stdout).write((_("（试运行，未写入）") if dry_run else "") + report.summary)
         if as_json:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
