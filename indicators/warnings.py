@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -189,21 +190,42 @@ class Context:
 
     data: FormData
     config: dict[str, Any]
-    rows: list[Row]
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        # Worked out when a rule first asks: the form rules of a header or budget alone need none.
+        return [_row(i, r, self.config) for i, r in enumerate(self.data.rows)]
 
     def setting(self, key: str) -> Any:
         return self.config[key]
 
 
-def check_form(data: FormData) -> list[FormWarning]:
-    """Run every rule and return every failure: form-level first, then by row."""
-    config = {**DEFAULTS, **getattr(settings, "PERFGOALS_WARNINGS", {})}
-    ctx = Context(data, config, [_row(i, r, config) for i, r in enumerate(data.rows)])
+def _context(data: FormData) -> Context:
+    return Context(data, {**DEFAULTS, **getattr(settings, "PERFGOALS_WARNINGS", {})})
+
+
+def check_form_rules(data: FormData, *, skip: frozenset[str] = frozenset()) -> list[FormWarning]:
+    """The form rules alone (but those in `skip`), in order.
+
+    The row rules read only the rows, the framework and the settings: two forms with the same
+    rows and framework (a carried-over form and its source) differ by their form rules alone.
+    """
+    return _form_findings(_context(data), skip)
+
+
+def _form_findings(ctx: Context, skip: frozenset[str] = frozenset()) -> list[FormWarning]:
     found = []
     for rule in FORM_RULES:
-        if data.kind in rule.kinds:
+        if ctx.data.kind in rule.kinds and rule.code not in skip:
             for field_name, message in rule.check(ctx):
                 found.append(FormWarning(rule.code, rule.severity, message, field=field_name))
+    return found
+
+
+def check_form(data: FormData) -> list[FormWarning]:
+    """Run every rule and return every failure: form-level first, then by row."""
+    ctx = _context(data)
+    found = _form_findings(ctx)
     for row in ctx.rows:
         for rule in ROW_RULES:
             if rule.judges_value and (row.is_blank or row.is_placeholder):
