@@ -21,9 +21,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from indicators.choices import Severity
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
-from indicators.warnings import FormData, RowData, check_form, check_form_rules, counts
+from indicators.warnings import FORM_RULES, FormData, RowData, check_form, check_form_rules, counts
 
 from .. import schema
 from ..accounts.models import Organization, User
@@ -475,6 +476,8 @@ def _insert_batch(target: FiscalYear, batch: list[_Planned]) -> tuple[list[Carry
 SAME_AFTER_CARRY_OVER = frozenset(
     {"level1_missing", "weights_sum", "scope_set_missing", "output_quantity_missing", "text_missing", "date_order"}
 )
+# Nor the hints, which neither count includes.
+NOT_RUN_FOR_COUNTS = SAME_AFTER_CARRY_OVER | {rule.code for rule in FORM_RULES if rule.severity == Severity.HINT}
 
 
 def _count_carried(perf_form: PerformanceForm, source: PerformanceForm, rows: list[RowData], vocabularies) -> None:
@@ -490,8 +493,8 @@ def _count_carried(perf_form: PerformanceForm, source: PerformanceForm, rows: li
     if perf_form.framework_id != source.framework_id:
         perf_form.error_count, perf_form.warning_count = counts(check_form(after))
         return
-    now = counts(check_form_rules(after, skip=SAME_AFTER_CARRY_OVER))
-    before = counts(check_form_rules(_plain(source, rows, vocabularies), skip=SAME_AFTER_CARRY_OVER))
+    now = counts(check_form_rules(after, skip=NOT_RUN_FOR_COUNTS))
+    before = counts(check_form_rules(_plain(source, rows, vocabularies), skip=NOT_RUN_FOR_COUNTS))
     perf_form.error_count = max(0, source.error_count + now[0] - before[0])
     perf_form.warning_count = max(0, source.warning_count + now[1] - before[1])
 

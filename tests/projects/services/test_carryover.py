@@ -239,3 +239,18 @@ def test_indicator_factory_rows_carry_their_library_link(filler, perf_form, next
     IndicatorFactory(perf_form=perf_form, library_modified=True)
     draft = carry_over_form(source=perf_form, year=next_year, by=filler)
     assert draft.indicators.get().library_modified is True
+
+
+def test_carry_over_year_counts_equal_every_rule_run_on_synthetic_forms():
+    """The roll-over runs only the form rules that can differ; its counts must be what all the rules say."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("generate_forms", year=2031, forms=60, seed=5, stdout=io.StringIO())
+    report = carry_over_year(source_year=2031, target_year=2032)
+    drafts = PerformanceForm.objects.filter(year__year=2032).select_related("year", "framework")
+    assert len(report.created) == drafts.count() == 60
+    stored = {(f.pk, f.error_count, f.warning_count) for f in drafts}
+    assert stored == {(f.pk, *counts(content.form_warnings(f))) for f in drafts}
+    assert {f.error_count for f in drafts} != {0}
