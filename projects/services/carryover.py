@@ -361,12 +361,17 @@ def carry_over_year(
         )
     ]
     existing = _existing_keys(target, [unit.pk] if unit else None)
+    # A year created here gets the source year's frameworks.
+    frameworks = target or source
     to_create = []
     for item in planned:
         if item.key in existing:
             report.skipped.append(
                 CarryOverItem(item.unit, item.title, item.source_id, reason=_("目标年度已有同名的表"))
             )
+        elif frameworks.framework_for(item.kind) is None:
+            reason = _("目标年度没有设置%(kind)s指标体系") % {"kind": FormKind(item.kind).label}
+            report.skipped.append(CarryOverItem(item.unit, item.title, item.source_id, reason=reason))
         else:
             to_create.append(item)
     if dry_run:

@@ -254,3 +254,11 @@ def test_carry_over_year_counts_equal_every_rule_run_on_synthetic_forms():
     stored = {(f.pk, f.error_count, f.warning_count) for f in drafts}
     assert stored == {(f.pk, *counts(content.form_warnings(f))) for f in drafts}
     assert {f.error_count for f in drafts} != {0}
+
+
+def test_carry_over_year_skips_a_kind_the_target_year_has_no_framework_for(department, year):
+    framework = year.department_framework
+    PerformanceFormFactory(unit=department, kind=FormKind.DEPARTMENT, project_name="", framework=framework)
+    FiscalYearFactory(year=2021, department_framework=None)
+    report = carry_over_year(source_year=2020, target_year=2021)
+    assert report.created == [] and [i.reason for i in report.skipped] == ["目标年度没有设置部门整体指标体系"]
