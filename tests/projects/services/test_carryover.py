@@ -213,6 +213,13 @@ def test_unchanged_row_ids_names_the_rows_still_as_last_year(filler, next_year):
     assert carryover.unchanged_row_ids(draft) == {r.pk for r in kept}
 
 
+def test_unchanged_row_ids_is_one_query(filler, next_year, django_assert_num_queries):
+    draft = carry_over_form(source=complete_form(unit=filler.organization), year=next_year, by=filler)
+    rows = draft.indicators.count()
+    with django_assert_num_queries(1):
+        assert len(carryover.unchanged_row_ids(draft)) == rows > 0
+
+
 def test_carry_over_years_offers_later_open_years_without_the_name(filler, perf_form, next_year):
     later = FiscalYearFactory(year=2022)
     PerformanceFormFactory(unit=filler.organization, year=next_year, project_name=perf_form.project_name)
