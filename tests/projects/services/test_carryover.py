@@ -269,3 +269,12 @@ def test_carry_over_year_skips_a_kind_the_target_year_has_no_framework_for(depar
     FiscalYearFactory(year=2021, department_framework=None)
     report = carry_over_year(source_year=2020, target_year=2021)
     assert report.created == [] and [i.reason for i in report.skipped] == ["目标年度没有设置部门整体指标体系"]
+
+
+def test_start_carry_over_refuses_fillers_and_a_second_roll_over(filler, finance_bureau, year):
+    with pytest.raises(CarryOverRefused, match="只有管理员"):
+        carryover.start_carry_over(source_year=2020, target_year=2021, unit=None, by=filler)
+    admin = UserFactory(username="admin", role=User.Role.ADMIN, organization=finance_bureau)
+    carryover.start_carry_over(source_year=2020, target_year=2021, unit=None, by=admin)
+    with pytest.raises(CarryOverRefused, match="已有一个结转任务"):
+        carryover.start_carry_over(source_year=2020, target_year=2022, unit=None, by=admin)
