@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -74,6 +75,9 @@ class RowData:
     weight: Decimal | None = None
     remark: str = ""
     level2_label: str = ""
+    # 上年值: the target of the row this one was carried over from (引用上年); None for a row
+    # that was not carried over. Not a catalogue field: the filler never types it.
+    prev_value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,21 +190,42 @@ class Context:
 
     data: FormData
     config: dict[str, Any]
-    rows: list[Row]
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        # Worked out when a rule first asks: the form rules of a header or budget alone need none.
+        return [_row(i, r, self.config) for i, r in enumerate(self.data.rows)]
 
     def setting(self, key: str) -> Any:
         return self.config[key]
 
 
-def check_form(data: FormData) -> list[FormWarning]:
-    """Run every rule and return every failure: form-level first, then by row."""
-    config = {**DEFAULTS, **getattr(settings, "PERFGOALS_WARNINGS", {})}
-    ctx = Context(data, config, [_row(i, r, config) for i, r in enumerate(data.rows)])
+def _context(data: FormData) -> Context:
+    return Context(data, {**DEFAULTS, **getattr(settings, "PERFGOALS_WARNINGS", {})})
+
+
+def check_form_rules(data: FormData, *, skip: frozenset[str] = frozenset()) -> list[FormWarning]:
+    """The form rules alone (but those in `skip`), in order.
+
+    The row rules read only the rows, the framework and the settings: two forms with the same
+    rows and framework (a carried-over form and its source) differ by their form rules alone.
+    """
+    return _form_findings(_context(data), skip)
+
+
+def _form_findings(ctx: Context, skip: frozenset[str] = frozenset()) -> list[FormWarning]:
     found = []
     for rule in FORM_RULES:
-        if data.kind in rule.kinds:
+        if ctx.data.kind in rule.kinds and rule.code not in skip:
             for field_name, message in rule.check(ctx):
                 found.append(FormWarning(rule.code, rule.severity, message, field=field_name))
+    return found
+
+
+def check_form(data: FormData) -> list[FormWarning]:
+    """Run every rule and return every failure: form-level first, then by row."""
+    ctx = _context(data)
+    found = _form_findings(ctx)
     for row in ctx.rows:
         for rule in ROW_RULES:
             if rule.judges_value and (row.is_blank or row.is_placeholder):
@@ -564,6 +589,14 @@ def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
         return
     if not any("产出" in r.data.level1 and "数量" in r.data.level2 for r in ctx.rows):
         yield None, _("没有产出数量指标。请在“产出”下的“数量”中至少填写一项，如“抽查工地数 =30个”。")
+
+
+@form_rule("same_as_last_year", HINT)
+def same_as_last_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
+    """A carried-over form whose every target is still last year's: the filler may have forgotten them."""
+    rows = ctx.rows
+    if rows and all(r.data.prev_value is not None and r.value == normalize(r.data.prev_value) for r in rows):
+        yield None, _("每一项指标的目标值都与上年相同（沿用上年）。请确认今年的目标是否需要调整。")
 
 
 @form_rule("text_missing", ERROR)

@@ -54,6 +54,16 @@ def can_create(user, kind: str = FormKind.PROJECT) -> bool:
     return user.organization.kind in (Organization.Kind.UNIT, Organization.Kind.DEPARTMENT)
 
 
+def can_carry_over(user, perf_form: PerformanceForm) -> bool:
+    """引用上年: a filler bases a new draft on any earlier form of their own unit, of a kind they may file."""
+    return can_create(user, perf_form.kind) and user.organization_id == perf_form.unit_id
+
+
+def can_carry_over_year(user) -> bool:
+    """Rolling a whole year over (结转上年) is an administrator's act."""
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
 def can_edit(user, perf_form: PerformanceForm) -> bool:
     """Content edits: the form's own unit, while the form is a draft or returned."""
     return is_filler(user) and user.organization_id == perf_form.unit_id and perf_form.is_editable

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .exchange import views as excel_views
-from .views import editor, jobs, lists, review
+from .views import carryover, editor, jobs, lists, review
 
 app_name = "projects"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/review/", review.review, name="review"),
     path("<int:pk>/approve/", review.approve, name="approve"),
     path("<int:pk>/return/", review.return_view, name="return"),
+    path("<int:pk>/carry-over/", carryover.carry_over, name="carry_over"),
+    path("carry-over/", carryover.carry_over_year, name="carry_over_year"),
     path("<int:pk>/xlsx/", excel_views.download, name="excel_download"),
     path("<int:pk>/xlsx/upload/", excel_views.upload, name="excel_upload"),
     path("<int:pk>/xlsx/upload/confirm/", excel_views.upload_confirm, name="excel_upload_confirm"),

@@ -104,6 +104,7 @@ WRITERS = {
     "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
     "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
     "projects/library/services.py": "the indicator library: entries, tags, import, usage counts",
+    "projects/services/carryover.py": "carry-over: a draft based on an earlier form, a year rolled over",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

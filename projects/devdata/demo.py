@@ -8,6 +8,7 @@ from projects import services
 from projects.accounts.models import Organization, User
 from projects.library.seed import seed_library
 from projects.models import FiscalYear, FormEvent, PerformanceForm, Status
+from projects.services import carryover
 
 DEMO_PASSWORD = "perfgoals-demo"
 
@@ -108,6 +109,10 @@ def stage_workflow() -> list[tuple[str, str]]:
     at_finance = services.submit(perf_form=seeds[1], by=filler_a)
     at_finance = services.approve(perf_form=at_finance, by=dept, comment="同意上报。")
     staged.append((at_finance.project_name, at_finance.get_status_display()))
+
+    # 引用上年: next year's draft of the same project, every row showing its 上年值.
+    carried = carryover.carry_over_form(source=at_finance, year=FiscalYear.objects.get(year=2021), by=filler_a)
+    staged.append((carried.project_name, f"{carried.year} {carried.get_status_display()}（引用上年）"))
 
     returned = _copy_as(seeds[2], by=filler_b, project_name="住房公积金归集业务管理")
     returned = services.submit(perf_form=returned, by=filler_b)

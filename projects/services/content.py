@@ -141,8 +141,9 @@ def form_data(
 
 
 def row_data(row: Indicator) -> RowData:
-    """A stored row as the warning rules read it: every catalogue row field, plain."""
-    return RowData(**{name: getattr(row, name) for name in ROW_DATA_FIELDS})
+    """A stored row as the warning rules read it: every catalogue row field, plain, and its 上年值 if carried over."""
+    prev_value = row.prev_value if row.source_row_id is not None else None
+    return RowData(**{name: getattr(row, name) for name in ROW_DATA_FIELDS}, prev_value=prev_value)
 
 
 ROW_DATA_FIELDS = tuple(entry.name for entry in schema.ROW_FIELDS)

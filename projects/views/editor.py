@@ -57,9 +57,11 @@ def _editor_context(perf_form, framework, header_form, formset, *, stored: list 
     warnings_by_id = {stored[i].pk: items for i, items in _warnings_by_row(found).items() if i < len(stored)}
     open_return = _open_return(perf_form, _timeline(perf_form)) if perf_form.pk else None
     comments = {c.indicator_id: c.comment for c in open_return.row_comments.all()} if open_return else {}
+    prev_values = {r.pk: r.prev_value for r in stored if r.source_row_id is not None}
     for row in rows:
         row.warnings = warnings_by_id.get(row.row_id, [])
         row.comment = comments.get(row.row_id)
+        row.prev_value = prev_values.get(row.row_id)
     return {
         "open_return": open_return,
         "perf_form": perf_form,

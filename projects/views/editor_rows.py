@@ -67,6 +67,8 @@ class EditorRow:
     row_errors: list = field(default_factory=list)  # messages about the row as a whole
     warnings: list = field(default_factory=list)
     comment: str | None = None
+    # 上年值: the target of the row this one was carried over from (引用上年); None if not carried.
+    prev_value: str | None = None
 
     @property
     def position(self) -> int:
@@ -197,6 +199,12 @@ def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = Fal
         else ""
     )
     warnings = "".join(_warning_html(w) for w in row.warnings)
+    prev = (
+        f'<div class="prev-value small text-muted" data-prev-value>{escape(_("上年值"))}：'
+        f"{escape(row.prev_value) or escape(_('（未填）'))}</div>"
+        if row.prev_value is not None
+        else ""
+    )
     details = [(name, widget) for name, widget in DETAILS if weights or name != "weight"]
     # A sign the value states is not the person's: a post without it derives it again on save, so
     # it neither counts as a filled detail nor makes the details be written out.
@@ -224,7 +232,7 @@ def row_html(row: EditorRow, *, weights: bool = False, details_shown: bool = Fal
         f'<div class="value-line"><input type="text" name="{p}-value" value="{v["value"]}" '
         f'class="form-control form-control-sm value" maxlength="{CAPS["value"]}" id="id_{p}-value"{invalid["value"]}>'
         f'<div class="value-parts small" data-value-parts aria-live="polite"></div></div>'
-        f"{_divs('invalid-feedback d-block', row.errors.get('value', []))}</td>"
+        f"{prev}{_divs('invalid-feedback d-block', row.errors.get('value', []))}</td>"
         f'<td class="cell-actions text-nowrap">'
         f'<button type="button" class="btn btn-sm btn-outline-secondary" data-action="toggle-details" '
         f'aria-expanded="{"true" if detail_errors else "false"}" aria-controls="{detail_id}">'

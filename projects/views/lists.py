@@ -22,6 +22,7 @@ from ..permissions import (
 )
 from ..querysets import awaiting_statuses
 from ..season.deadlines import attach_countdowns
+from ..services import carryover
 from .common import _department_form_years
 from .queue_rows import queue_page_forms, queue_rows_html
 
@@ -86,7 +87,9 @@ def my_forms(request):
     page = Paginator(forms_qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     create_year = next((y for y in years if str(y.year) == selected and y.is_open), None)
     reasons = _return_reasons(page)
+    carry_years = carryover.carry_over_years(request.user, page)
     for perf_form in page:
+        perf_form.carry_years = carry_years.get(perf_form.pk, [])
         perf_form.return_reason = reasons.get(perf_form.pk)
         perf_form.next_step = NEXT_STEPS[perf_form.status]
         perf_form.can_edit = can_edit(request.user, perf_form)

@@ -16,6 +16,7 @@ from ..permissions import (
     get_form_or_404,
     require_reviewer,
 )
+from ..services import carryover
 from .common import _checked_table, _open_return, _timeline
 
 
@@ -41,6 +42,7 @@ def detail(request, pk):
             "can_submit": can_submit(request.user, perf_form),
             "can_withdraw": can_withdraw(request.user, perf_form),
             "can_review": can_review(request.user, perf_form),
+            "carry_years": carryover.carry_over_years(request.user, [perf_form]).get(perf_form.pk, []),
         },
     )
 

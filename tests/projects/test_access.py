@@ -21,6 +21,8 @@ FORM_URLS = [
     "projects:excel_download",
     "projects:excel_upload",
     "projects:excel_upload_confirm",
+    # 以此为基础新建: POST only, and the source form is read, never changed.
+    "projects:carry_over",
 ]
 READ_URLS = ["projects:detail", "projects:edit", "projects:review", "projects:excel_download", "projects:excel_upload"]
 OUTSIDERS = ["outsider", "other_dept_reviewer", "other_finance_reviewer"]

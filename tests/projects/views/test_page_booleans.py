@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 QUEUE_LINK = f'href="{reverse("projects:queue")}"'
 ADMIN_LINK = f'href="{reverse("admin:index")}"'
+CARRY_OVER_LINK = f'href="{reverse("projects:carry_over_year")}"'
 
 
 @pytest.fixture
@@ -25,11 +26,20 @@ def superuser_left_a_filler(finance_bureau):
 @pytest.mark.parametrize(
     ("persona", "nav"),
     [
-        ("filler", {"is_filler": True, "is_reviewer": False, "can_administer": False}),
-        ("dept_reviewer", {"is_filler": False, "is_reviewer": True, "can_administer": False}),
-        ("finance_reviewer", {"is_filler": False, "is_reviewer": True, "can_administer": False}),
-        ("admin_user", {"is_filler": False, "is_reviewer": True, "can_administer": True}),
-        ("superuser_left_a_filler", {"is_filler": True, "is_reviewer": True, "can_administer": True}),
+        ("filler", {"is_filler": True, "is_reviewer": False, "can_administer": False, "can_carry_over_year": False}),
+        (
+            "dept_reviewer",
+            {"is_filler": False, "is_reviewer": True, "can_administer": False, "can_carry_over_year": False},
+        ),
+        (
+            "finance_reviewer",
+            {"is_filler": False, "is_reviewer": True, "can_administer": False, "can_carry_over_year": False},
+        ),
+        ("admin_user", {"is_filler": False, "is_reviewer": True, "can_administer": True, "can_carry_over_year": True}),
+        (
+            "superuser_left_a_filler",
+            {"is_filler": True, "is_reviewer": True, "can_administer": True, "can_carry_over_year": True},
+        ),
     ],
 )
 def test_nav_links_follow_the_permissions(request, client, persona, nav):
@@ -43,6 +53,7 @@ def test_nav_links_follow_the_permissions(request, client, persona, nav):
 
     assert (QUEUE_LINK in page) == nav["is_reviewer"]
     assert (ADMIN_LINK in page) == nav["can_administer"]
+    assert (CARRY_OVER_LINK in page) == nav["can_carry_over_year"]
 
 
 def test_nav_without_a_user_shows_nothing():
@@ -50,6 +61,7 @@ def test_nav_without_a_user_shows_nothing():
         "is_filler": False,
         "is_reviewer": False,
         "can_administer": False,
+        "can_carry_over_year": False,
     }
 
 
