@@ -555,15 +555,18 @@ def unchanged_row_ids(perf_form: PerformanceForm) -> set[int]:
     return unchanged_rows(rows, {row.source_row_id: row.source_row for row in rows})
 
 
-def carry_over_years(user: User, perf_forms) -> dict[int, list[FiscalYear]]:
+def carry_over_years(user: User, perf_forms, years: list[FiscalYear] | None = None) -> dict[int, list[FiscalYear]]:
     """For each of `perf_forms` the user may base a new draft on: the open years after its own where
-    the unit has no form of its name yet (oldest first). One query for the open years, one for the names."""
+    the unit has no form of its name yet (oldest first). One query for the names, and one for the open
+    years unless the caller has every year loaded already (`years`)."""
     if not is_filler(user) or user.organization_id is None:
         return {}
     candidates = [f for f in perf_forms if can_carry_over(user, f)]
     if not candidates:
         return {}
-    open_years = list(FiscalYear.objects.filter(is_open=True).order_by("year"))
+    if years is None:
+        years = FiscalYear.objects.filter(is_open=True)
+    open_years = sorted((y for y in years if y.is_open), key=lambda y: y.year)
     taken = set(
         PerformanceForm.objects.filter(unit_id=user.organization_id, year__in=open_years).values_list(
             "year_id", "kind", "project_name"

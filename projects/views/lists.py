@@ -87,7 +87,7 @@ def my_forms(request):
     page = Paginator(forms_qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     create_year = next((y for y in years if str(y.year) == selected and y.is_open), None)
     reasons = _return_reasons(page)
-    carry_years = carryover.carry_over_years(request.user, page)
+    carry_years = carryover.carry_over_years(request.user, page, years)
     for perf_form in page:
         perf_form.carry_years = carry_years.get(perf_form.pk, [])
         perf_form.return_reason = reasons.get(perf_form.pk)
