@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.functions import Coalesce
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from ..permissions import (
     is_reviewer,
 )
 from ..querysets import awaiting_statuses
+from ..reviews.services import batch_candidates
 from .common import _department_form_years
 from .queue_rows import queue_page_forms, queue_rows_html
 
@@ -158,6 +159,7 @@ def queue(request):
     page.object_list = queue_page_forms(in_scope, list(page))
     # The column headers set their own sort: their links carry the filters only.
     filter_query = filters.effective_query()
+    _remember_queue(request)
     return render(
         request,
         "projects/queue.html",
@@ -168,8 +170,28 @@ def queue(request):
             "sort": sort,
             "query": "&".join(part for part in (filter_query, urlencode({"sort": sort}) if sort else "") if part),
             "filter_query": filter_query,
+            "batch": batch_candidates(user),
         },
     )
+
+
+QUEUE_QUERY = "queue-query"
+
+
+def _remember_queue(request) -> None:
+    """The queue's filters and sort, for "保存并下一张" on the review page."""
+    query = request.GET.urlencode()
+    if request.session.get(QUEUE_QUERY) != query:
+        request.session[QUEUE_QUERY] = query
+
+
+def next_awaiting(request, *, exclude: int) -> int | None:
+    """The next form of the reviewer's queue (same filters and sort) that awaits them, other than `exclude`."""
+    query = QueryDict(request.session.get(QUEUE_QUERY, ""))
+    filters = QueueFilterForm(query, user=request.user)
+    order = QUEUE_SORTS.get(query.get("sort", ""), QUEUE_SORTS["-submitted"])
+    awaiting = PerformanceForm.objects.awaiting(request.user).exclude(pk=exclude)
+    return filters.apply(awaiting).order_by(*order).values_list("pk", flat=True).first()
 
 
 @login_required
