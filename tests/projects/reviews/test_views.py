@@ -128,6 +128,7 @@ def test_rejected_detail_offers_reopen_to_finance_only(client, submitted, filler
     client.force_login(filler)
     page = client.get(reverse("projects:detail", args=[submitted.pk])).content.decode()
     assert "data-rejected" in page and 'data-action="reopen"' not in page and 'data-action="edit"' not in page
+    assert "不予通过" in client.get(reverse("projects:my_forms"), {"year": submitted.year.year}).content.decode()
     client.force_login(finance_reviewer)
     assert 'data-action="reopen"' in client.get(reverse("projects:detail", args=[submitted.pk])).content.decode()
     response = client.post(reverse("projects:reopen", args=[submitted.pk]), {"reason": "同意修改后再报。"})
