@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..lib.diff import diff_snapshots
-from ..models import Status
+from ..models import REASON_MAX_LENGTH, Status
 from ..permissions import (
     can_edit,
     can_reopen,
@@ -29,6 +29,7 @@ from .review_table import panel_items, review_rows
 
 # A refused post's input, kept in the session for the page the browser is sent back to (PRG).
 STASH = "review-post-%s"
+STASH_MAX_ITEMS = 500
 
 
 @login_required
@@ -78,13 +79,12 @@ def _given_scores(post) -> dict[int, reviews.ScoreInput]:
     return given
 
 
-def _scorecard_panel(perf_form, stash: dict | None) -> dict:
+def _scorecard_panel(perf_form, stash: dict | None, found: list) -> dict:
     """The scorecard to fill at this step, prefilled from a refused post, else the saved draft."""
     template = reviews.template_for(perf_form)
     if template is None:
         return {}
     rows = list(perf_form.indicators.all())
-    found = services.form_warnings(perf_form, rows)
     sheet = reviews.scoring_sheet(template, found, rows)
     draft = reviews.current_draft(perf_form)
     if stash and stash.get("scores") is not None:
@@ -125,7 +125,7 @@ def _review_page(request, perf_form):
     comments = {int(k): v for k, v in (stash or {}).get("comments", {}).items()}
     # A form that left this reviewer's step meanwhile is a conflict, as in the editor.
     status = 409 if stash and not reviewable else 200
-    panel = _scorecard_panel(perf_form, stash) if reviewable else {}
+    panel = _scorecard_panel(perf_form, stash, checked["warnings"]) if reviewable else {}
     return render(
         request,
         "projects/review.html",
@@ -154,8 +154,20 @@ def review(request, pk):
     return _review_page(request, get_form_or_404(request.user, pk))
 
 
+def _kept(text: str) -> str:
+    """What of a refused text the session keeps: enough to show it was too long, never a whole upload."""
+    return text[: REASON_MAX_LENGTH + 100]
+
+
 def _back_to_review(request, perf_form, stash: dict):
     """Post/redirect/get after a refusal: the input waits in the session for the review page."""
+    stash["comments"] = {pk: _kept(t) for pk, t in list(stash.get("comments", {}).items())[:STASH_MAX_ITEMS]}
+    if "reason" in stash:
+        stash["reason"] = _kept(stash["reason"])
+    if "opinion" in stash:
+        stash["opinion"] = _kept(stash["opinion"])
+    if "scores" in stash:
+        stash["scores"] = {pk: [p, _kept(r)] for pk, (p, r) in list(stash["scores"].items())[:STASH_MAX_ITEMS]}
     request.session[STASH % perf_form.pk] = stash
     return redirect("projects:review", pk=perf_form.pk)
 

@@ -259,3 +259,14 @@ def test_approve_batch_caps_forms(dept_reviewer):
 def test_template_for_missing_kind_is_none(submitted):
     ReviewTemplate.objects.all().delete()
     assert reviews.template_for(submitted) is None
+
+
+def test_decide_opinion_and_remark_over_cap_refused(submitted, dept_reviewer):
+    from projects.models import REASON_MAX_LENGTH
+
+    scores = scores_at(submitted, "1")
+    first = next(iter(scores))
+    scores[first] = reviews.ScoreInput(scores[first].points, "长" * (REASON_MAX_LENGTH + 1))
+    with pytest.raises(reviews.ScoreInvalid) as refused:
+        reviews.decide(perf_form=submitted, by=dept_reviewer, scores=scores, opinion="意" * (REASON_MAX_LENGTH + 1))
+    assert "说明最多" in str(refused.value) and "修改完善意见最多" in str(refused.value)
