@@ -27,8 +27,22 @@ def require_reviewer(user) -> None:
 
 
 def can_administer(user) -> bool:
-    """Who gets into the Django admin (系统管理): staff, as Django itself decides."""
-    return user.is_active and user.is_staff
+    """Who administers (系统管理, the Django admin): the 管理员 role is all it takes.
+
+    projects.accounts.roles keeps is_staff and the 管理员 group in step with the role, so the
+    admin site lets exactly these users in.
+    """
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def can_view_audit(user) -> bool:
+    """The audit log (操作日志) is the administrators'."""
+    return can_administer(user)
+
+
+def can_publish_announcements(user) -> bool:
+    """通知公告 come from the administrators."""
+    return can_administer(user)
 
 
 def can_create(user, kind: str = FormKind.PROJECT) -> bool:

@@ -70,6 +70,7 @@ from projects.models import (
     Status,
     Submission,
 )
+from projects.notices.models import Announcement, Notification
 from projects.reviews.models import ItemScore, Scorecard, ScoreDraft
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +90,8 @@ GUARDED = (
     Scorecard,
     ItemScore,
     ScoreDraft,
+    Notification,
+    Announcement,
 )
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
@@ -97,6 +100,7 @@ WRITERS = {
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
     "projects/reviews/services.py": "the 四性审核 scorecards: decide, drafts, batch approve",
+    "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

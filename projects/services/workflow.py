@@ -4,6 +4,8 @@ A form of a year and kind that has a 四性审核 template is decided through pr
 (scores, grade, outcome), which calls `decide` here; plain `approve` is for years without one.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +16,7 @@ from indicators.warnings import FormWarning
 from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
+from ..notices.transitions import notify_transition
 from ..permissions import can_reopen, can_review, can_submit, can_withdraw
 from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
@@ -66,6 +69,8 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
         summary=f"{event.get_action_display()}：{Status(from_status).label} → {Status(to_status).label}",
         detail={"event": event.pk, "action": action, "from": from_status, "to": to_status},
     )
+    # Told once the transition (and any scorecard written with it) is committed; a failed send is logged, not raised.
+    transaction.on_commit(partial(notify_transition, event.pk), robust=True)
     return event
 
 

@@ -47,6 +47,7 @@ QUEUE_SORTS = {
     "-warnings": ("-error_count", "-warning_count", "-pk"),
 }
 QUEUE_PAGE_SIZE = 50
+QUEUE_QUERY_MAX_LENGTH = 2000
 UNIT_CHOICES_LIMIT = 20
 
 
@@ -160,7 +161,6 @@ def queue(request):
     page.object_list = queue_page_forms(in_scope, list(page))
     # The column headers set their own sort: their links carry the filters only.
     filter_query = filters.effective_query()
-    _remember_queue(request)
     return render(
         request,
         "projects/queue.html",
@@ -176,22 +176,12 @@ def queue(request):
     )
 
 
-QUEUE_QUERY = "queue-query"
-
-
-def _remember_queue(request) -> None:
-    """The queue's filters and sort, for "保存并下一张" on the review page."""
-    query = request.GET.urlencode()
-    if request.session.get(QUEUE_QUERY) != query:
-        request.session[QUEUE_QUERY] = query
-
-
-def next_awaiting(request, *, exclude: int) -> int | None:
-    """The next form of the reviewer's queue (same filters and sort) that awaits them, other than `exclude`."""
-    query = QueryDict(request.session.get(QUEUE_QUERY, ""))
-    filters = QueueFilterForm(query, user=request.user)
+def next_awaiting(user, queue_query: str, *, exclude: int) -> int | None:
+    """The next form awaiting `user` in their queue as `queue_query` filters and sorts it, other than `exclude`."""
+    query = QueryDict(queue_query[:QUEUE_QUERY_MAX_LENGTH])
+    filters = QueueFilterForm(query, user=user)
     order = QUEUE_SORTS.get(query.get("sort", ""), QUEUE_SORTS["-submitted"])
-    awaiting = PerformanceForm.objects.awaiting(request.user).exclude(pk=exclude)
+    awaiting = PerformanceForm.objects.awaiting(user).exclude(pk=exclude)
     return filters.apply(awaiting).order_by(*order).values_list("pk", flat=True).first()
 
 

@@ -1,10 +1,13 @@
 """A form read-only, the review page with its scorecard, and the workflow buttons: submit, withdraw,
 approve, return, score and decide, reopen, batch approve."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +27,7 @@ from ..reviews import services as reviews
 from ..reviews.choices import Grade, Outcome, Stage
 from ..services import workflow
 from .common import _checked_table, _open_return, _timeline
-from .lists import next_awaiting
+from .lists import QUEUE_QUERY_MAX_LENGTH, next_awaiting
 from .review_table import panel_items, review_rows
 
 # A refused post's input, kept in the session for the page the browser is sent back to (PRG).
@@ -116,6 +119,16 @@ def _scorecard_panel(perf_form, stash: dict | None, found: list) -> dict:
     }
 
 
+def _queue_query(request) -> str:
+    """The queue's filters and sort this review was opened from: carried on by "保存并下一张"."""
+    if "queue" in request.GET:
+        return request.GET["queue"][:QUEUE_QUERY_MAX_LENGTH]
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.path == reverse("projects:queue") and referer.netloc == request.get_host():
+        return referer.query[:QUEUE_QUERY_MAX_LENGTH]
+    return ""
+
+
 def _review_page(request, perf_form):
     """The review page; after a refused post, with what the reviewer typed put back."""
     stash = request.session.pop(STASH % perf_form.pk, None)
@@ -141,6 +154,7 @@ def _review_page(request, perf_form):
             "can_reopen": can_reopen(request.user, perf_form),
             "commentable": reviewable or bool(stash),
             "comment_form": "review-form" if panel else "return-form",
+            "queue_query": _queue_query(request),
             "return_draft": return_draft,
             "refused_post": bool(stash) and not reviewable,
             "scorecards": [] if reviewable else list(reviews.latest_scorecards(perf_form).values()),
@@ -229,11 +243,12 @@ def score(request, pk):
         return redirect("projects:review", pk=pk)
     messages.success(request, _decided_message(card))
     if intent == "next":
-        following = next_awaiting(request, exclude=pk)
+        queue_query = request.POST.get("queue", "")
+        following = next_awaiting(request.user, queue_query, exclude=pk)
         if following is None:
             messages.info(request, _("审核队列中没有其他待审核的表了。"))
-            return redirect("projects:queue")
-        return redirect("projects:review", pk=following)
+            return redirect(reverse("projects:queue") + (f"?{queue_query}" if queue_query else ""))
+        return redirect(reverse("projects:review", args=[following]) + "?" + urlencode({"queue": queue_query}))
     return redirect("projects:review", pk=pk)
 
 

@@ -62,12 +62,18 @@ def test_score_next_goes_to_next_awaiting_form_of_queue(client, unit_a, year, fi
     from tests.factories import complete_form
 
     other = services.submit(perf_form=complete_form(unit=unit_a, year=year, project_name="下一张"), by=filler)
+    # Submitted last, so first in the unfiltered queue: the filter must leave it out.
+    services.submit(perf_form=complete_form(unit=unit_a, year=year, project_name="不相关"), by=filler)
     client.force_login(dept_reviewer)
-    client.get(reverse("projects:queue"), {"q": "下一张"})
-    response = client.post(
-        reverse("projects:score", args=[submitted.pk]), post_of(scores_at(submitted, "1"), intent="next")
-    )
-    assert response.status_code == 302 and response.url == _review_url(other)
+    query = "q=%E4%B8%8B%E4%B8%80%E5%BC%A0"  # q=下一张, as the queue's filter form sends it
+    queue_url = "http://testserver" + reverse("projects:queue") + "?" + query
+    page = client.get(_review_url(submitted), headers={"referer": queue_url}).content.decode()
+    assert f'name="queue" value="{query}"' in page
+    data = post_of(scores_at(submitted, "1"), intent="next") | {"queue": query}
+    response = client.post(reverse("projects:score", args=[submitted.pk]), data)
+    assert response.status_code == 302 and response.url.startswith(_review_url(other) + "?queue=")
+    # The next page carries the filters on again.
+    assert f'name="queue" value="{query}"' in client.get(response.url).content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Status.DEPT_APPROVED
 
