@@ -47,3 +47,16 @@ def test_seed_review_templates_keeps_an_edited_template(year):
     count = template.items.count()
     call_command("seed_review_templates")
     assert template.items.count() == count
+
+
+def test_admin_item_form_checks_evidence_codes(year):
+    from projects.reviews.admin import ReviewItemForm
+
+    call_command("seed_review_templates")
+    item = ReviewItem.objects.first()
+    data = {"position": 0, "dimension": item.dimension, "point": item.point, "max_points": "5", "deduction": "1"}
+    form = ReviewItemForm({**data, "evidence_codes": "value_vague  no_such_rule"}, instance=item)
+    assert not form.is_valid() and "no_such_rule" in str(form.errors["evidence_codes"])
+    form = ReviewItemForm({**data, "evidence_codes": "value_vague unit_missing value_vague"}, instance=item)
+    assert form.is_valid(), form.errors
+    assert form.save().evidence_codes == ["value_vague", "unit_missing"]
