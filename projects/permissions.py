@@ -90,6 +90,15 @@ def can_review(user, perf_form: PerformanceForm) -> bool:
     return PerformanceForm.objects.awaiting(user).filter(pk=perf_form.pk).exists()
 
 
+def can_reopen(user, perf_form: PerformanceForm) -> bool:
+    """The finance bureau (its reviewers in scope, and admins) may reopen a form graded 差."""
+    if perf_form.status != Status.REJECTED or not user.is_authenticated:
+        return False
+    if not (user.is_admin or user.role == User.Role.FINANCE_REVIEWER):
+        return False
+    return PerformanceForm.objects.visible_to(user).filter(pk=perf_form.pk).exists()
+
+
 def get_form_or_404(user, pk, *, for_edit: bool = False) -> PerformanceForm:
     """Fetch a form through the user's scope; anything outside it is a 404."""
     queryset = PerformanceForm.objects.editable_by(user) if for_edit else PerformanceForm.objects.visible_to(user)
@@ -143,7 +152,7 @@ def can_urge(user, department_pk: int | None) -> bool:
     return scope is None or department_pk in scope
 
 
-def can_reopen(user) -> bool:
+def can_reopen_unit(user) -> bool:
     """Letting a late unit submit again is the finance bureau's decision (its reviewers and admins)."""
     return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.FINANCE_REVIEWER)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .exchange import views as excel_views
-from .views import carryover, editor, jobs, lists, review
+from .views import carryover, editor, jobs, lists, review, review_templates
 
 app_name = "projects"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/return/", review.return_view, name="return"),
     path("<int:pk>/carry-over/", carryover.carry_over, name="carry_over"),
     path("carry-over/", carryover.carry_over_year, name="carry_over_year"),
+    path("<int:pk>/score/", review.score, name="score"),
+    path("<int:pk>/reopen/", review.reopen, name="reopen"),
+    path("queue/approve/", review.batch_approve, name="batch_approve"),
+    path("review-templates/", review_templates.template_list, name="review_templates"),
+    path("review-templates/<int:template_pk>/", review_templates.template_detail, name="review_template"),
     path("<int:pk>/xlsx/", excel_views.download, name="excel_download"),
     path("<int:pk>/xlsx/upload/", excel_views.upload, name="excel_upload"),
     path("<int:pk>/xlsx/upload/confirm/", excel_views.upload_confirm, name="excel_upload_confirm"),

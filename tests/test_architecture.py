@@ -71,6 +71,7 @@ from projects.models import (
     Submission,
 )
 from projects.notices.models import Announcement, Notification
+from projects.reviews.models import ItemScore, Scorecard, ScoreDraft
 from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,9 @@ GUARDED = (
     ExportJob,
     AuditEntry,
     BackgroundJob,
+    Scorecard,
+    ItemScore,
+    ScoreDraft,
     Notification,
     Announcement,
     DepartmentDeadline,
@@ -101,6 +105,7 @@ WRITERS = {
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/reviews/services.py": "the 四性审核 scorecards: decide, drafts, batch approve",
     "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
     "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
     "projects/library/services.py": "the indicator library: entries, tags, import, usage counts",

@@ -1,5 +1,7 @@
 """Demo organizations and accounts for `make run`; every role gets a login."""
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from indicators.frameworks import load_frameworks
@@ -8,6 +10,8 @@ from projects import services
 from projects.accounts.models import Organization, User
 from projects.library.seed import seed_library
 from projects.models import FiscalYear, FormEvent, PerformanceForm, Status
+from projects.reviews import services as reviews
+from projects.reviews.seed import seed_templates
 from projects.services import carryover
 
 DEMO_PASSWORD = "perfgoals-demo"
@@ -51,6 +55,8 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         },
     )
 
+    seed_templates()
+
     finance = _org(FINANCE, Organization.Kind.FINANCE, None)
     sh_department = _org(SH_DEPARTMENT, Organization.Kind.DEPARTMENT, finance)
     _org(SH_UNIT_A, Organization.Kind.UNIT, sh_department)
@@ -87,9 +93,26 @@ def _copy_as(source: PerformanceForm, *, by: User, project_name: str) -> Perform
     return services.create_form(by=by, year=source.year, kind=source.kind, values=values, rows=rows)
 
 
+def _score(perf_form: PerformanceForm, *, by: User, share: str, opinion: str = "", row_comments=None):
+    """Decide the form with every item scored at `share` of its maximum (in .5 steps), a reason where
+    that differs from the suggestion: a 1.0 gives 优, 0.85 良, 0.7 中, 0.4 差."""
+    template = reviews.template_for(perf_form)
+    rows = list(perf_form.indicators.all())
+    sheet = reviews.scoring_sheet(template, services.form_warnings(perf_form, rows), rows)
+    scores = {}
+    for entry in sheet:
+        points = (entry.item.max_points * Decimal(share) * 2).quantize(Decimal("1")) / 2
+        remark = "" if points == entry.suggested else "演示：按审核人判断给分。"
+        scores[entry.item.pk] = reviews.ScoreInput(str(points), remark)
+    reviews.decide(perf_form=perf_form, by=by, scores=scores, opinion=opinion, row_comments=row_comments)
+    perf_form.refresh_from_db()
+    return perf_form
+
+
 @transaction.atomic
 def stage_workflow() -> list[tuple[str, str]]:
-    """Put demo forms in every workflow state, so each role has something to click.
+    """Put demo forms in every workflow state, each decision with its 四性审核 scorecard, so each role
+    has something to click: 待初审, 初审 良 with opinions, 中 returned, 复审 优 approved, 差 rejected.
 
     Runs once: forms that already have history are left alone.
     """
@@ -107,8 +130,10 @@ def stage_workflow() -> list[tuple[str, str]]:
     staged.append((submitted.project_name, submitted.get_status_display()))
 
     at_finance = services.submit(perf_form=seeds[1], by=filler_a)
-    at_finance = services.approve(perf_form=at_finance, by=dept, comment="同意上报。")
-    staged.append((at_finance.project_name, at_finance.get_status_display()))
+    at_finance = _score(
+        at_finance, by=dept, share="0.85", opinion="评为良：请补充满意度指标的调查方式，细化成本指标的测算依据。"
+    )
+    staged.append((at_finance.project_name, at_finance.get_status_display() + "（初审 良）"))
 
     # 引用上年: next year's draft of the same project, every row showing its 上年值.
     carried = carryover.carry_over_form(source=at_finance, year=FiscalYear.objects.get(year=2021), by=filler_a)
@@ -116,19 +141,26 @@ def stage_workflow() -> list[tuple[str, str]]:
 
     returned = _copy_as(seeds[2], by=filler_b, project_name="住房公积金归集业务管理")
     returned = services.submit(perf_form=returned, by=filler_b)
-    returned = services.approve(perf_form=returned, by=dept)
     first_row = returned.indicators.order_by("position").first()
-    returned = services.return_form(
-        perf_form=returned,
-        by=finance,
-        reason="部分指标缺少可衡量的目标值，请按标注修改后重新提交。",
+    returned = _score(
+        returned,
+        by=dept,
+        share="0.7",
+        opinion="部分指标缺少可衡量的目标值，请按标注修改后重新提交。",
         row_comments={first_row.pk: "请写明具体数量和单位。"} if first_row else {},
     )
-    staged.append((returned.project_name, returned.get_status_display()))
+    staged.append((returned.project_name, returned.get_status_display() + "（初审 中）"))
 
     approved = _copy_as(seeds[0], by=filler_b, project_name="公积金信息系统运行维护")
     approved = services.submit(perf_form=approved, by=filler_b)
-    approved = services.approve(perf_form=approved, by=dept)
-    approved = services.approve(perf_form=approved, by=finance, comment="同意批复。")
-    staged.append((approved.project_name, approved.get_status_display()))
+    approved = _score(approved, by=dept, share="1")
+    approved = _score(approved, by=finance, share="1")
+    staged.append((approved.project_name, approved.get_status_display() + "（复审 优）"))
+
+    rejected = _copy_as(seeds[1], by=filler_b, project_name="公积金缴存宣传推广")
+    rejected = services.submit(perf_form=rejected, by=filler_b)
+    rejected = _score(
+        rejected, by=dept, share="0.4", opinion="绩效目标与项目内容不符，主要指标无法考核，评为差，不予通过。"
+    )
+    staged.append((rejected.project_name, rejected.get_status_display() + "（初审 差）"))
     return staged

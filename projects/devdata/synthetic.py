@@ -80,13 +80,15 @@ LETTERS = ("a", "b")
 DEPARTMENTS_PER_FINANCE_REVIEWER = 5
 
 # (name, weight, steps); a step is (action, to_status). Weights give roughly
-# draft 25%, submitted 20%, dept_approved 20%, returned 10%, approved 25%.
+# draft 25%, submitted 20%, dept_approved 20%, returned 10%, approved 25%, rejected (graded 差) 5%.
 SUBMIT = (Action.SUBMIT, Status.SUBMITTED)
 WITHDRAW = (Action.WITHDRAW, Status.DRAFT)
 DEPT_APPROVE = (Action.DEPT_APPROVE, Status.DEPT_APPROVED)
 RETURN = (Action.RETURN, Status.RETURNED)
 APPROVE = (Action.APPROVE, Status.APPROVED)
+REJECT = (Action.REJECT, Status.REJECTED)
 SCENARIOS = [
+    ("rejected", 6, [SUBMIT, DEPT_APPROVE, REJECT]),
     ("draft", 22, []),
     ("withdrawn", 3, [SUBMIT, WITHDRAW]),
     ("submitted", 15, [SUBMIT]),
@@ -137,6 +139,7 @@ RETURN_REASONS = [
     "总目标表述过于笼统，请细化阶段性目标。",
     "满意度指标缺少调查方式说明，请补充。",
 ]
+REJECT_REASONS = ["绩效目标与项目内容不符，指标无法考核，评为“差”，不予通过。", "主要产出和效益指标缺失，评为“差”。"]
 ROW_COMMENTS = ["请写明具体数量和单位。", "目标值偏低，请说明依据。", "请改为可考核的表述。"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAMES = [
@@ -620,6 +623,8 @@ def _write_batch(drafts: list[Draft], builder: _Builder, users: dict, scopes: di
             reason = ""
             if action == Action.RETURN:
                 reason = rng.choice(RETURN_REASONS)
+            elif action == Action.REJECT:
+                reason = rng.choice(REJECT_REASONS)
             elif action == Action.DEPT_APPROVE:
                 reason = rng.choice(DEPT_APPROVE_COMMENTS)
             elif action == Action.APPROVE:

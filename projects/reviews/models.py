@@ -53,6 +53,8 @@ class ReviewItem(models.Model):
     max_points = models.DecimalField(_("分值"), **POINTS)
     # Warning codes (indicators.warnings) that bear on this item: its evidence and suggested score.
     evidence_codes = models.JSONField(_("关联的检查规则"), default=list, blank=True)
+    # The suggested score is max_points minus this for every piece of evidence, never below 0.
+    deduction = models.DecimalField(_("每条依据建议扣分"), default=Decimal("1"), **POINTS)
     position = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -116,3 +118,33 @@ class ItemScore(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.point}: {self.points}"
+
+
+class ScoreDraft(models.Model):
+    """Scores saved but not yet decided on: one per form and stage, replaced on every save.
+
+    Not history (the Scorecard is): the draft is deleted when the decision is made, and it lets
+    a reviewer score now and approve later, several forms at once (batch approve).
+    """
+
+    perf_form = models.ForeignKey(PerformanceForm, on_delete=models.CASCADE, related_name="score_drafts")
+    stage = models.CharField(_("审核环节"), max_length=20, choices=Stage.choices)
+    template = models.ForeignKey(ReviewTemplate, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # {"<item id>": {"points": "8.5", "remark": "..."}}
+    scores = models.JSONField(_("各项得分"), default=dict)
+    opinion = models.TextField(_("修改完善意见"), max_length=REASON_MAX_LENGTH, blank=True)
+    total = models.DecimalField(_("总分"), **POINTS)
+    grade = models.CharField(_("综合评定"), max_length=20, choices=Grade.choices)
+    outcome = models.CharField(_("审核结论"), max_length=20, choices=Outcome.choices)
+    # The form's version when scored: a draft of an earlier submission is not batch-approved.
+    form_version = models.PositiveIntegerField(_("评分时的表版本"), default=0)
+    updated_at = models.DateTimeField(_("保存时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("暂存评分")
+        verbose_name_plural = _("暂存评分")
+        constraints = [models.UniqueConstraint(fields=["perf_form", "stage"], name="unique_score_draft_per_stage")]
+
+    def __str__(self):
+        return f"{self.perf_form_id} {self.get_stage_display()} {self.total}"

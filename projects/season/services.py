@@ -21,7 +21,7 @@ from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, FiscalYear, PerformanceForm
 from ..notices.models import BODY_MAX_LENGTH, NoticeKind
 from ..notices.services import notify
-from ..permissions import can_manage_season, can_reopen, urge_departments
+from ..permissions import can_manage_season, can_reopen_unit, urge_departments
 from ..services import audit
 from .deadlines import today
 from .models import DepartmentDeadline, ExpectedForm, UnitReopen
@@ -190,7 +190,7 @@ def reopen_unit(
     *, by: User, fiscal_year: FiscalYear, unit: Organization, until: datetime.date, reason: str
 ) -> UnitReopen:
     """Let a late unit submit again until `until`, with the reason in its history."""
-    _require(can_reopen(by))
+    _require(can_reopen_unit(by))
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise SeasonError(_("重新开放必须写明理由（至少 %(n)s 个字）。") % {"n": MIN_REASON_LENGTH})

@@ -17,7 +17,7 @@ from ..exchange.reader import UploadError
 from ..models import FiscalYear
 from ..permissions import (
     can_manage_season,
-    can_reopen,
+    can_reopen_unit,
     can_urge,
     can_view_progress,
     progress_departments,
@@ -196,7 +196,7 @@ def expected_confirm(request, pk):
 @login_required
 def reopen(request):
     """The finance bureau lets a late unit submit again (reason and until-date kept in the history)."""
-    _require(can_reopen(request.user))
+    _require(can_reopen_unit(request.user))
     year = _chosen_year(request)
     form = ReopenForm(request.POST or None, initial={"unit": request.GET.get("unit", "")})
     if request.method == "POST" and form.is_valid():
@@ -270,7 +270,7 @@ def progress(request):
             "sees_all": progress_departments(user) is None,
             "chart_data": charts.chart_data(result),
             "can_urge": one is not None and can_urge(user, one.pk),
-            "can_reopen": can_reopen(user),
+            "can_reopen_unit": can_reopen_unit(user),
             "urge_form": UrgeForm(),
             "base_query": urlencode({"year": year.year}),
         },

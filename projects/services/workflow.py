@@ -1,4 +1,8 @@
-"""The workflow of a form: submit, withdraw, approve and return, each with its event row."""
+"""The workflow of a form: submit, withdraw, approve, return, reject and reopen, each with its event row.
+
+A form of a year and kind that has a 四性审核 template is decided through projects.reviews.services.decide
+(scores, grade, outcome), which calls `decide` here; plain `approve` is for years without one.
+"""
 
 from functools import partial
 
@@ -13,7 +17,7 @@ from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 from ..notices.transitions import notify_transition
-from ..permissions import can_review, can_submit, can_withdraw
+from ..permissions import can_reopen, can_review, can_submit, can_withdraw
 from ..season.deadlines import filing_refusal
 from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
@@ -122,7 +126,7 @@ def withdraw(*, perf_form: PerformanceForm, by) -> PerformanceForm:
     return perf_form
 
 
-def _check_review(perf_form: PerformanceForm, by) -> None:
+def check_review(perf_form: PerformanceForm, by) -> None:
     if not can_review(by, perf_form):
         raise TransitionError(
             _("这张表现在的状态是“%(status)s”，不在您的待审核范围内（可能刚被撤回或已由他人处理）。")
@@ -130,23 +134,31 @@ def _check_review(perf_form: PerformanceForm, by) -> None:
         )
 
 
+def _needs_scorecard(perf_form: PerformanceForm) -> bool:
+    from ..reviews.models import ReviewTemplate
+
+    return ReviewTemplate.objects.filter(year_id=perf_form.year_id, form_kind=perf_form.kind).exists()
+
+
 @transaction.atomic
 def approve(*, perf_form: PerformanceForm, by, comment: str = "") -> PerformanceForm:
+    """Approve without a scorecard: only where the year has no 审核评分模板 for the form's kind."""
     _check_comment_length(comment, _("通过意见"))
     perf_form = lock_form(perf_form)
-    _check_review(perf_form, by)
-    if perf_form.status == Status.SUBMITTED:
-        _transition(perf_form, by=by, action=Action.DEPT_APPROVE, to_status=Status.DEPT_APPROVED, reason=comment)
-    else:
-        _transition(perf_form, by=by, action=Action.APPROVE, to_status=Status.APPROVED, reason=comment)
+    check_review(perf_form, by)
+    if _needs_scorecard(perf_form):
+        raise TransitionError(_("本年度这类表按审核评分表审核：请先为各评分项打分，再作出审核结论。"))
+    _approve(perf_form, by=by, comment=comment)
     return perf_form
 
 
-@transaction.atomic
-def return_form(
-    *, perf_form: PerformanceForm, by, reason: str, row_comments: dict[int, str] | None = None
-) -> PerformanceForm:
-    """Send the form back to its unit with a reason and, optionally, remarks on rows (indicator id → text)."""
+def _approve(perf_form: PerformanceForm, *, by, comment: str) -> FormEvent:
+    if perf_form.status == Status.SUBMITTED:
+        return _transition(perf_form, by=by, action=Action.DEPT_APPROVE, to_status=Status.DEPT_APPROVED, reason=comment)
+    return _transition(perf_form, by=by, action=Action.APPROVE, to_status=Status.APPROVED, reason=comment)
+
+
+def _clean_return(reason: str, row_comments: dict[int, str] | None) -> tuple[str, dict[int, str]]:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise TransitionError(
@@ -156,19 +168,84 @@ def return_form(
     comments = {pk: text.strip() for pk, text in (row_comments or {}).items() if text and text.strip()}
     for text in comments.values():
         _check_comment_length(text, _("指标意见"))
-    perf_form = lock_form(perf_form)
-    _check_review(perf_form, by)
-    event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
-    if comments:
-        # Only this form's rows, matched in Python: a forged id never reaches the database.
-        rows = [row for row in perf_form.indicators.all() if row.pk in comments]
-        RowComment.objects.bulk_create(
-            RowComment(
-                event=event,
-                indicator=row,
-                row_label=f"{row.level1} / {row.level2} / {row.level3}",
-                comment=comments[row.pk],
-            )
-            for row in rows
+    return reason, comments
+
+
+def _write_row_comments(perf_form: PerformanceForm, event: FormEvent, comments: dict[int, str]) -> None:
+    if not comments:
+        return
+    # Only this form's rows, matched in Python: a forged id never reaches the database.
+    rows = [row for row in perf_form.indicators.all() if row.pk in comments]
+    RowComment.objects.bulk_create(
+        RowComment(
+            event=event,
+            indicator=row,
+            row_label=f"{row.level1} / {row.level2} / {row.level3}",
+            comment=comments[row.pk],
         )
+        for row in rows
+    )
+
+
+@transaction.atomic
+def return_form(
+    *, perf_form: PerformanceForm, by, reason: str, row_comments: dict[int, str] | None = None
+) -> PerformanceForm:
+    """Send the form back to its unit with a reason and, optionally, remarks on rows (indicator id → text).
+
+    Allowed with or without a scorecard: a reviewer may send an unfinished form back unscored.
+    """
+    reason, comments = _clean_return(reason, row_comments)
+    perf_form = lock_form(perf_form)
+    check_review(perf_form, by)
+    event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
+    _write_row_comments(perf_form, event, comments)
+    return perf_form
+
+
+def decide(
+    *, perf_form: PerformanceForm, by, outcome: str, opinion: str, row_comments: dict[int, str] | None = None
+) -> FormEvent:
+    """The transition a scorecard's outcome asks for, on a form the caller has locked.
+
+    Called by projects.reviews.services.decide inside its transaction: PASS and PASS_WITH_CHANGES
+    approve (the opinion is the event's comment), RETURN returns with the opinion as reason,
+    REJECT marks the form 不予通过.
+    """
+    from ..reviews.choices import Outcome
+
+    check_review(perf_form, by)
+    if outcome in (Outcome.PASS, Outcome.PASS_WITH_CHANGES):
+        _check_comment_length(opinion, _("修改完善意见"))
+        return _approve(perf_form, by=by, comment=opinion)
+    reason, comments = _clean_return(opinion, row_comments)
+    if outcome == Outcome.RETURN:
+        event = _transition(perf_form, by=by, action=Action.RETURN, to_status=Status.RETURNED, reason=reason)
+    else:
+        event = _transition(perf_form, by=by, action=Action.REJECT, to_status=Status.REJECTED, reason=reason)
+    _write_row_comments(perf_form, event, comments)
+    return event
+
+
+@transaction.atomic
+def reopen(*, perf_form: PerformanceForm, by, reason: str) -> PerformanceForm:
+    """The finance bureau lets a form graded 差 (不予通过) be revised after all: it goes back to the unit."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise TransitionError(_("重新开放必须写明理由（至少 %(n)s 个字）。") % {"n": MIN_REASON_LENGTH})
+    _check_comment_length(reason, _("重新开放理由"))
+    perf_form = lock_form(perf_form)
+    if not can_reopen(by, perf_form):
+        raise TransitionError(
+            _("只有财政局可以重新开放“不予通过”的表；这张表现在的状态是“%(status)s”。")
+            % {"status": perf_form.get_status_display()}
+        )
+    event = _transition(perf_form, by=by, action=Action.REOPEN, to_status=Status.RETURNED, reason=reason)
+    audit.record(
+        AuditAction.REOPEN,
+        by=by,
+        perf_form=perf_form,
+        summary=_("重新开放“不予通过”的表：%(reason)s") % {"reason": reason},
+        detail={"event": event.pk},
+    )
     return perf_form

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.functions import Coalesce
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from ..permissions import (
     is_reviewer,
 )
 from ..querysets import awaiting_statuses
+from ..reviews.services import batch_candidates
 from ..season.deadlines import attach_countdowns
 from ..services import carryover
 from .common import _department_form_years
@@ -35,6 +36,7 @@ NEXT_STEPS = {
     Status.SUBMITTED: gettext_lazy("等待主管部门审核（可撤回）"),
     Status.DEPT_APPROVED: gettext_lazy("等待财政局批复"),
     Status.APPROVED: gettext_lazy("已批复，无需操作"),
+    Status.REJECTED: gettext_lazy("评为“差”，不予通过；如需修改，请联系财政局重新开放"),
 }
 # Each key and its "-" twin order exactly in reverse, ties included (by pk), except that
 # empty dates and budgets come last both ways, on SQLite as on PostgreSQL.
@@ -47,6 +49,7 @@ QUEUE_SORTS = {
     "-warnings": ("-error_count", "-warning_count", "-pk"),
 }
 QUEUE_PAGE_SIZE = 50
+QUEUE_QUERY_MAX_LENGTH = 2000
 UNIT_CHOICES_LIMIT = 20
 
 
@@ -173,8 +176,18 @@ def queue(request):
             "sort": sort,
             "query": "&".join(part for part in (filter_query, urlencode({"sort": sort}) if sort else "") if part),
             "filter_query": filter_query,
+            "batch": batch_candidates(user),
         },
     )
+
+
+def next_awaiting(user, queue_query: str, *, exclude: int) -> int | None:
+    """The next form awaiting `user` in their queue as `queue_query` filters and sorts it, other than `exclude`."""
+    query = QueryDict(queue_query[:QUEUE_QUERY_MAX_LENGTH])
+    filters = QueueFilterForm(query, user=user)
+    order = QUEUE_SORTS.get(query.get("sort", ""), QUEUE_SORTS["-submitted"])
+    awaiting = PerformanceForm.objects.awaiting(user).exclude(pk=exclude)
+    return filters.apply(awaiting).order_by(*order).values_list("pk", flat=True).first()
 
 
 @login_required

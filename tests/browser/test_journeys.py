@@ -64,8 +64,27 @@ def open_review(page, perf_form):
 
 
 def decide(page, action: str):
-    """Approve or return: the submit button of the form marked data-action."""
-    page.click(f"form[data-action={action}] button[type=submit]")
+    """Approve (every scorecard item at its maximum, so 优) or return unscored."""
+    if action == "approve":
+        score_all(page, "max")
+        page.click("[data-action=decide]")
+    else:
+        page.click("[data-action=return-unscored]")
+
+
+def score_all(page, points: str, remark: str = "审核人按材料判断给分。"):
+    """Every item of the review page's scorecard at its maximum ("max"), its suggestion ("suggested") or `points`."""
+    items = page.locator("li[data-item-id]")
+    for i in range(items.count()):
+        item = items.nth(i)
+        value = item.get_attribute(f"data-{points}") if points in ("max", "suggested") else points
+        item.locator("input[name^=points-]").fill(value)
+        item.locator("input[name^=remark-]").fill(remark)
+
+
+def open_plain_return(page):
+    """The return without scores sits folded under the scorecard."""
+    page.locator("[data-plain-return] > summary").click()
 
 
 def open_new_form(page):
@@ -149,6 +168,7 @@ def test_journeys_filler_reviewers_return_and_approve(new_page, live_server):
     shot(finance, "04-finance-queue")
     open_review(finance, perf_form)
     expect(finance.locator("#diff-panel [data-diff-empty=first]")).to_have_count(1)
+    open_plain_return(finance)
     finance.fill("#return-reason", "抽查工地数偏少，请按去年实际调整后重新提交。")
     finance.locator("tr", has_text="抽查工地数").locator("input[name^=comment-]").fill("建议不少于40个")
     shot(finance, "05-finance-return")

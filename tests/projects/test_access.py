@@ -18,6 +18,8 @@ FORM_URLS = [
     "projects:withdraw",
     "projects:approve",
     "projects:return",
+    "projects:score",
+    "projects:reopen",
     "projects:excel_download",
     "projects:excel_upload",
     "projects:excel_upload_confirm",
@@ -117,6 +119,8 @@ ACTING_URLS = [
     "projects:withdraw",
     "projects:approve",
     "projects:return",
+    "projects:score",
+    "projects:reopen",
     "projects:excel_upload",
     "projects:excel_upload_confirm",
 ]

@@ -109,7 +109,7 @@ def submitted(unit_a, year, filler, dept_reviewer):
 def test_return_reason_over_the_cap_refused_and_kept_on_the_page(client, submitted, dept_reviewer):
     client.force_login(dept_reviewer)
     reason = "请" * (REASON_MAX_LENGTH + 1)
-    response = client.post(reverse("projects:return", args=[submitted.pk]), {"reason": reason})
+    response = client.post(reverse("projects:return", args=[submitted.pk]), {"reason": reason}, follow=True)
     page = response.content.decode()
     assert f"退回理由最多 {REASON_MAX_LENGTH} 个字" in page
     submitted.refresh_from_db()
@@ -121,7 +121,7 @@ def test_row_comment_over_the_cap_refused(client, submitted, dept_reviewer):
     client.force_login(dept_reviewer)
     row = submitted.indicators.first()
     data = {"reason": "请补充指标。", f"comment-{row.pk}": "意" * (REASON_MAX_LENGTH + 1)}
-    response = client.post(reverse("projects:return", args=[submitted.pk]), data)
+    response = client.post(reverse("projects:return", args=[submitted.pk]), data, follow=True)
     assert "指标意见最多" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == "submitted"

@@ -1,17 +1,15 @@
 """Workflow notifications: the unit hears of returns and approvals, the next step's reviewers of arrivals."""
 
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 from django.db import transaction
 
 from projects import services
 from projects.accounts.models import User
-from projects.models import Action, FormEvent
+from projects.models import Action
 from projects.notices.models import NoticeKind, Notification
-from projects.reviews.choices import Grade, Outcome, Stage
-from projects.reviews.models import ReviewTemplate, Scorecard
+from projects.reviews.choices import Grade
+from projects.reviews.models import Scorecard
 from tests.factories import UserFactory
 from tests.tasks import run_worker
 
@@ -84,28 +82,25 @@ def test_return_tells_the_fillers_with_the_reason_and_mails_them(commit, ready_f
 
 
 def test_approval_quotes_the_scorecard_of_that_decision(commit, ready_form, filler, dept_reviewer, year):
+    from projects.reviews import services as reviews
+    from projects.reviews.seed import seed_templates
+    from tests.projects.reviews.conftest import scores_at
+
     commit(services.submit, perf_form=ready_form, by=filler)
-    template = ReviewTemplate.objects.create(name="项目支出", form_kind=ready_form.kind, year=year)
+    seed_templates([year])
+    # Every item at 85% of its points: 良, which passes with a required 修改完善意见.
+    commit(
+        reviews.decide,
+        perf_form=ready_form,
+        by=dept_reviewer,
+        scores=scores_at(ready_form, "0.85"),
+        opinion="满意度指标请写明调查方式。",
+    )
 
-    def approve_with_scorecard():
-        with transaction.atomic():
-            services.approve(perf_form=ready_form, by=dept_reviewer)
-            Scorecard.objects.create(
-                perf_form=ready_form,
-                stage=Stage.DEPARTMENT,
-                template=template,
-                event=FormEvent.objects.filter(perf_form=ready_form, action=Action.DEPT_APPROVE).get(),
-                reviewer_name=dept_reviewer.display_name(),
-                total=Decimal("85.0"),
-                grade=Grade.GOOD,
-                outcome=Outcome.PASS_WITH_CHANGES,
-                opinion="满意度指标请写明调查方式。",
-            )
-
-    commit(approve_with_scorecard)
-
+    card = Scorecard.objects.get(perf_form=ready_form)
+    assert card.grade == Grade.GOOD and card.event.action == Action.DEPT_APPROVE
     body = Notification.objects.get(recipient=filler).body
-    assert "综合评定：良（85.0 分）" in body and "修改完善意见：满意度指标请写明调查方式。" in body
+    assert f"综合评定：良（{card.total} 分）" in body and "修改完善意见：满意度指标请写明调查方式。" in body
 
 
 def test_a_rolled_back_transition_notifies_nobody(

@@ -320,7 +320,10 @@ def test_review_page_query_count_bounded(client, ready_form, filler, dept_review
 
 def _posted_return(client, perf_form, reason, comments):
     data = {"reason": reason, **{f"comment-{pk}": text for pk, text in comments.items()}}
-    return client.post(reverse("projects:return", args=[perf_form.pk]), data)
+    response = client.post(reverse("projects:return", args=[perf_form.pk]), data, follow=True)
+    # Post/redirect/get: refused or not, the browser ends on the review page, never on the POST URL.
+    assert response.redirect_chain == [(reverse("projects:review", args=[perf_form.pk]), 302)]
+    return response
 
 
 def test_return_with_short_reason_keeps_reason_and_row_comments(client, ready_form, filler, dept_reviewer):
