@@ -73,3 +73,13 @@ def get_form_or_404(user, pk, *, for_edit: bool = False) -> PerformanceForm:
         return queryset.select_related("unit__parent", "year", "framework").get(pk=pk)
     except (PerformanceForm.DoesNotExist, ValueError, TypeError):
         raise Http404(_("没有找到这张绩效目标表，或您无权查看。")) from None
+
+
+def can_view_review_stats(user) -> bool:
+    """审核统计: reviewers and admins; each sees the departments of its scope (querysets.visible_to)."""
+    return is_reviewer(user)
+
+
+def can_download_opinion(user, perf_form: PerformanceForm) -> bool:
+    """The 审核意见书: whoever sees the form (the unit, its reviewers), once it has a scorecard."""
+    return PerformanceForm.objects.visible_to(user).filter(pk=perf_form.pk, scorecards__isnull=False).exists()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .exchange import views as excel_views
-from .views import editor, jobs, lists, review
+from .views import editor, jobs, lists, review, review_out
 
 app_name = "projects"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/review/", review.review, name="review"),
     path("<int:pk>/approve/", review.approve, name="approve"),
     path("<int:pk>/return/", review.return_view, name="return"),
+    path("<int:pk>/opinion/", review_out.opinion_download, name="opinion_download"),
+    path("review-stats/", review_out.review_stats, name="review_stats"),
+    path("review-stats/xlsx/", review_out.review_stats_xlsx, name="review_stats_xlsx"),
     path("<int:pk>/xlsx/", excel_views.download, name="excel_download"),
     path("<int:pk>/xlsx/upload/", excel_views.upload, name="excel_upload"),
     path("<int:pk>/xlsx/upload/confirm/", excel_views.upload_confirm, name="excel_upload_confirm"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..lib.diff import diff_snapshots
 from ..permissions import (
+    can_download_opinion,
     can_edit,
     can_review,
     can_submit,
@@ -41,6 +42,7 @@ def detail(request, pk):
             "can_submit": can_submit(request.user, perf_form),
             "can_withdraw": can_withdraw(request.user, perf_form),
             "can_review": can_review(request.user, perf_form),
+            "can_download_opinion": can_download_opinion(request.user, perf_form),
         },
     )
 
