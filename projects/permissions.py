@@ -83,3 +83,8 @@ def can_view_review_stats(user) -> bool:
 def can_download_opinion(user, perf_form: PerformanceForm) -> bool:
     """The 审核意见书: whoever sees the form (the unit, its reviewers), once it has a scorecard."""
     return PerformanceForm.objects.visible_to(user).filter(pk=perf_form.pk, scorecards__isnull=False).exists()
+
+
+def shows_department_column(user) -> bool:
+    """A department reviewer's queue holds only its own department's forms: the column would repeat it."""
+    return not (user.is_authenticated and user.role == User.Role.DEPT_REVIEWER and not user.is_admin)

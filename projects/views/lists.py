@@ -19,6 +19,7 @@ from ..permissions import (
     can_create,
     can_edit,
     is_reviewer,
+    shows_department_column,
 )
 from ..querysets import awaiting_statuses
 from .common import _department_form_years
@@ -158,18 +159,46 @@ def queue(request):
     page.object_list = queue_page_forms(in_scope, list(page))
     # The column headers set their own sort: their links carry the filters only.
     filter_query = filters.effective_query()
+    show_department = shows_department_column(user)
     return render(
         request,
         "projects/queue.html",
         {
             "filters": filters,
             "page": page,
-            "rows": queue_rows_html(page.object_list),
+            "rows": queue_rows_html(page.object_list, show_department=show_department),
+            "show_department": show_department,
+            "column_count": len(QUEUE_COLUMNS) - (0 if show_department else 1),
+            # Whatever the filters: the reviewer's whole workload.
+            "awaiting_count": PerformanceForm.objects.awaiting(user).count() if awaiting else None,
+            "sorts": _sort_headers(sort if sort in QUEUE_SORTS else "-submitted", filter_query),
             "sort": sort,
             "query": "&".join(part for part in (filter_query, urlencode({"sort": sort}) if sort else "") if part),
             "filter_query": filter_query,
         },
     )
+
+
+# The queue's columns, in order; "department" is left out for a department reviewer.
+QUEUE_COLUMNS = ("awaiting", "year", "department", "unit", "project", "kind", "status", "submitted", "budget", "warnings")
+SORT_ARROWS = {"ascending": "▲", "descending": "▼"}
+
+
+def _sort_headers(sort: str, filter_query: str) -> dict[str, dict]:
+    """Per sortable column: the link its header carries and, on the sorted one, aria-sort and its arrow.
+
+    A click on the sorted column reverses it; on another column it sorts that one descending.
+    """
+    headers = {}
+    for key in ("submitted", "budget", "warnings"):
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
+        target = key if direction == "descending" else f"-{key}"
+        headers[key] = {
+            "href": "?" + "&".join(part for part in (filter_query, urlencode({"sort": target})) if part),
+            "aria_sort": direction,
+            "arrow": SORT_ARROWS.get(direction, ""),
+        }
+    return headers
 
 
 @login_required
