@@ -34,6 +34,7 @@ NEXT_STEPS = {
     Status.SUBMITTED: gettext_lazy("等待主管部门审核（可撤回）"),
     Status.DEPT_APPROVED: gettext_lazy("等待财政局批复"),
     Status.APPROVED: gettext_lazy("已批复，无需操作"),
+    Status.REJECTED: gettext_lazy("本年度不予通过；如需重新申报，请联系财政局重新开放"),
 }
 # Each key and its "-" twin order exactly in reverse, ties included (by pk), except that
 # empty dates and budgets come last both ways, on SQLite as on PostgreSQL.
@@ -180,7 +181,18 @@ def queue(request):
 
 
 # The queue's columns, in order; "department" is left out for a department reviewer.
-QUEUE_COLUMNS = ("awaiting", "year", "department", "unit", "project", "kind", "status", "submitted", "budget", "warnings")
+QUEUE_COLUMNS = (
+    "awaiting",
+    "year",
+    "department",
+    "unit",
+    "project",
+    "kind",
+    "status",
+    "submitted",
+    "budget",
+    "warnings",
+)
 SORT_ARROWS = {"ascending": "▲", "descending": "▼"}
 
 

@@ -18,6 +18,7 @@ from ..permissions import (
     require_reviewer,
 )
 from .common import _checked_table, _open_return, _timeline
+from .steps import APPROVED_MESSAGES, step_note
 
 
 @login_required
@@ -29,6 +30,7 @@ def detail(request, pk):
     checked = _checked_table(perf_form)
     for item in checked["table"]:
         item.comment = comments.get(item.row.pk)
+    reviews_now = can_review(request.user, perf_form)
     return render(
         request,
         "projects/detail.html",
@@ -41,7 +43,10 @@ def detail(request, pk):
             "show_filler_hint": can_edit(request.user, perf_form),
             "can_submit": can_submit(request.user, perf_form),
             "can_withdraw": can_withdraw(request.user, perf_form),
-            "can_review": can_review(request.user, perf_form),
+            "can_review": reviews_now,
+            "step_note": step_note(
+                perf_form, is_unit=request.user.organization_id == perf_form.unit_id, reviews_now=reviews_now
+            ),
             "can_download_opinion": can_download_opinion(request.user, perf_form),
         },
     )
@@ -121,11 +126,11 @@ def approve(request, pk):
     perf_form = get_form_or_404(request.user, pk)
     require_reviewer(request.user)
     try:
-        services.approve(perf_form=perf_form, by=request.user, comment=request.POST.get("comment", ""))
+        approved = services.approve(perf_form=perf_form, by=request.user, comment=request.POST.get("comment", ""))
     except services.TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("已审核通过。"))
+        messages.success(request, APPROVED_MESSAGES[approved.status])
     return redirect("projects:review", pk=pk)
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -25,11 +25,13 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
 @login_required
 def opinion_download(request, pk):
     """The form's 审核意见书, for the unit and every reviewer who can see the form."""
     perf_form = get_form_or_404(request.user, pk)
+    # After the scope check, as the form's other URLs: an outsider learns nothing from a 405.
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     cards = latest_per_stage(perf_form)
     if not cards:
         raise Http404(_("这张绩效目标表还没有审核评分，没有审核意见书。"))

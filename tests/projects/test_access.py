@@ -21,6 +21,7 @@ FORM_URLS = [
     "projects:excel_download",
     "projects:excel_upload",
     "projects:excel_upload_confirm",
+    "projects:opinion_download",
 ]
 READ_URLS = ["projects:detail", "projects:edit", "projects:review", "projects:excel_download", "projects:excel_upload"]
 OUTSIDERS = ["outsider", "other_dept_reviewer", "other_finance_reviewer"]
