@@ -19,7 +19,7 @@ import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
@@ -41,9 +41,10 @@ from .writer import (
 )
 
 # 审核维度, 审核要点, 分值, 得分, 依据（条）, 说明: in column units (see writer.CJK_WIDTH).
-WIDTHS = (10.0, 36.0, 7.0, 7.0, 9.0, 28.0)
+WIDTHS = (10.0, 36.0, 7.0, 7.0, 10.5, 28.0)
 LAST_COL = len(WIDTHS)
 TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
+WRAP_LEFT_TOP = Alignment(wrap_text=True, vertical="top", horizontal="left")
 NOTE_FONT = Font(name=FONT_NAME, size=9)
 # The budget a form is judged by, in the unit its kind is typed in (万元 for a department's form).
 BUDGET_FIELDS = {schema.PROJECT: "current_budget", schema.DEPARTMENT: "fund_total"}
@@ -191,9 +192,8 @@ class _OpinionWriter:
             self.ws.merge_cells(start_row=row, start_column=first, end_row=row + down, end_column=last)
         return cell
 
-    def label(self, row, first, last, text, *, down=0):
-        align = WRAP_CENTER_TOP if down else WRAP_CENTER
-        self.span(row, first, last, text, font=BOLD_FONT, align=align, fill=LABEL_FILL, down=down)
+    def label(self, row, first, last, text):
+        self.span(row, first, last, text, font=BOLD_FONT, align=WRAP_CENTER, fill=LABEL_FILL)
 
     def next_row(self, *texts_and_widths) -> int:
         """A new row as tall as its tallest (text, width) needs."""
@@ -223,10 +223,13 @@ class _OpinionWriter:
         for p, (first, last, _text, style) in zip(pieces, columns, strict=True):
             for index, piece in enumerate(p):
                 down = count - len(p) if index == len(p) - 1 else 0
+                if count > 1:
+                    # A block over several rows reads from its top: on the page where its text begins.
+                    style = {**style, "align": WRAP_CENTER_TOP if style.get("align") is not None else WRAP_LEFT_TOP}
                 self.span(top + index, first, last, piece, down=down, **style)
 
 
-LABEL = {"font": BOLD_FONT, "align": WRAP_CENTER_TOP, "fill": LABEL_FILL}
+LABEL = {"font": BOLD_FONT, "align": WRAP_CENTER, "fill": LABEL_FILL}
 CENTER = {"align": WRAP_CENTER}
 PLAIN: dict = {}
 
