@@ -206,6 +206,7 @@ def _sort_headers(sort: str, filter_query: str) -> dict[str, dict]:
         direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
         target = key if direction == "descending" else f"-{key}"
         headers[key] = {
+            "key": key,
             "href": "?" + "&".join(part for part in (filter_query, urlencode({"sort": target})) if part),
             "aria_sort": direction,
             "arrow": SORT_ARROWS.get(direction, ""),
