@@ -44,9 +44,7 @@ def detail(request, pk):
             "can_submit": can_submit(request.user, perf_form),
             "can_withdraw": can_withdraw(request.user, perf_form),
             "can_review": reviews_now,
-            "step_note": step_note(
-                perf_form, is_unit=request.user.organization_id == perf_form.unit_id, reviews_now=reviews_now
-            ),
+            "step_note": step_note(perf_form, request.user, reviews_now=reviews_now),
             "can_download_opinion": can_download_opinion(request.user, perf_form),
         },
     )

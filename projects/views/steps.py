@@ -5,6 +5,7 @@ and the message after a decision. One place, so that a step is named the same ev
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Status
+from ..permissions import is_filler
 
 # The unit's view of its own form: where it stands and what the unit does next.
 UNIT_STEPS = {
@@ -36,9 +37,13 @@ APPROVED_MESSAGES = {
 }
 
 
-def step_note(perf_form, *, is_unit: bool, reviews_now: bool) -> str:
-    """The detail page's line under the status badge."""
+def step_note(perf_form, user, *, reviews_now: bool) -> str:
+    """The detail page's line under the status badge, for the unit or for a reviewer.
+
+    The unit is its fillers: a department's reviewer shares the department's organization
+    with the fillers of its own form, and reads the reviewer's wording."""
     if reviews_now and perf_form.status in YOUR_STEP:
         return str(YOUR_STEP[perf_form.status])
+    is_unit = is_filler(user) and user.organization_id == perf_form.unit_id
     steps = UNIT_STEPS if is_unit else REVIEWER_STEPS
     return str(steps.get(perf_form.status, ""))

@@ -191,3 +191,12 @@ def test_my_forms_lists_a_rejected_form_with_its_next_step(filler_client, perf_f
     PerformanceForm.objects.filter(pk=perf_form.pk).update(status=Status.REJECTED, submitted_at=timezone.now())
     page = filler_client.get(reverse("projects:my_forms")).content.decode()
     assert "本年度不予通过" in page
+
+
+def test_department_reviewer_reads_the_reviewer_wording_on_its_departments_own_form(
+    client, department, dept_reviewer, year
+):
+    perf_form = PerformanceFormFactory(unit=department, year=year, status=Status.RETURNED, submitted_at=timezone.now())
+    client.force_login(dept_reviewer)
+    page = detail(client, perf_form)
+    assert str(REVIEWER_STEPS[Status.RETURNED]) in page and str(UNIT_STEPS[Status.RETURNED]) not in page
