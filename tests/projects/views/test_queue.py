@@ -429,18 +429,23 @@ def test_queue_department_column_only_where_it_varies(request, client, sortable,
 @pytest.mark.parametrize(
     ("persona", "status"), [("dept_reviewer", Status.SUBMITTED), ("finance_reviewer", Status.DEPT_APPROVED)]
 )
-def test_queue_counts_what_awaits_me_whatever_the_filters(request, client, sortable, unit_a, year, persona, status):
+def test_queue_counts_what_awaits_me_among_the_forms_listed(request, client, sortable, unit_a, year, persona, status):
     user = request.getfixturevalue(persona)
     PerformanceFormFactory(unit=unit_a, year=year, status=Status.DEPT_APPROVED, submitted_at=day(6))
     PerformanceFormFactory(unit=unit_a, year=FiscalYearFactory(year=2019), status=status, submitted_at=day(7))
     client.force_login(user)
-    expected = PerformanceForm.objects.awaiting(user).count()
 
-    for params in ({}, {"q": "不存在的项目"}, {"year": ""}):
-        page = queue(client, **params).content.decode()
+    for params in ({}, {"year": ""}, {"q": "不存在的项目"}, {"status": Status.APPROVED}, {"unit": unit_a.pk}):
+        response = queue(client, **params)
+        listed = PerformanceForm.objects.filter(pk__in=response.context["page"].paginator.object_list)
+        expected = listed.filter(status=status).count()
+        assert expected == len(PerformanceForm.objects.awaiting(user).filter(pk__in=listed.values("pk")))
+        page = response.content.decode()
         assert f'data-awaiting-count="{expected}"' in page
         assert f"待我审核 <strong>{expected}</strong> 张" in page
-    assert expected == PerformanceForm.objects.filter(status=status).count()
+    # Every year: the whole workload, the 2019 form too.
+    every_year = queue(client, year="").content.decode()
+    assert f'data-awaiting-count="{PerformanceForm.objects.awaiting(user).count()}"' in every_year
 
 
 def test_queue_for_a_filler_has_no_awaiting_count(filler_client, perf_form):
