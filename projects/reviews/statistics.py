@@ -5,15 +5,18 @@ A 复审 supersedes the 初审 before it, and a form scored again after a return
 newest scorecard: the judgement that stands. `stage` narrows this to the latest scorecard of one
 stage (e.g. only 初审), for a department that wants its own step's figures.
 
-Two queries whatever the number of forms and departments: one counts grades, one sums points.
+Three queries whatever the number of forms: grades counted and points summed per unit, then the
+units' departments.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, OuterRef, Subquery, Sum, When
+from django.db.models import Count, F, Sum, Window
+from django.db.models.functions import RowNumber
 
 from ..accounts.choices import OrganizationKind
+from ..accounts.models import Organization
 from ..models import PerformanceForm
 from .choices import Dimension, Grade, Stage
 from .models import ItemScore, Scorecard
@@ -58,64 +61,69 @@ def _avg(total: Decimal, count: int) -> Decimal:
 
 
 def counted_scorecards(forms, *, year: int, stage: str | None = None):
-    """The scorecards that count (see the module docstring) of `forms` in `year`."""
-    same_form = Scorecard.objects.filter(perf_form=OuterRef("perf_form"))
-    if stage:
-        same_form = same_form.filter(stage=stage)
-    latest = same_form.order_by("-created_at", "-pk").values("pk")[:1]
+    """The scorecards that count (see the module docstring) of `forms` in `year`.
+
+    Numbered per form, newest first, in one window over the year's scorecards: a correlated
+    "latest of this form" subquery per scorecard took seconds on a 20,000-form year.
+    """
     cards = Scorecard.objects.filter(perf_form__in=forms.filter(year__year=year).values("pk"))
     if stage:
         cards = cards.filter(stage=stage)
-    return cards.filter(pk=Subquery(latest))
+    newest_first = Window(
+        RowNumber(), partition_by=[F("perf_form_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+    )
+    latest = cards.annotate(number=newest_first).filter(number=1).values("pk")
+    return Scorecard.objects.filter(pk__in=latest)
 
 
-def _department(prefix: str = "") -> dict:
-    """The 主管部门 a form goes through (Organization.department), as id and name columns."""
-    unit = f"{prefix}perf_form__unit"
-    is_department = {f"{unit}__kind": OrganizationKind.DEPARTMENT}
+def _departments(unit_ids) -> dict[int, tuple[int | None, str]]:
+    """{unit id: (department id, department name)}: Organization.department, for many units at once."""
+    units = Organization.objects.filter(pk__in=unit_ids).values_list("pk", "kind", "name", "parent_id", "parent__name")
     return {
-        "dept_id": Case(When(**is_department, then=F(f"{unit}_id")), default=F(f"{unit}__parent_id")),
-        "dept_name": Case(When(**is_department, then=F(f"{unit}__name")), default=F(f"{unit}__parent__name")),
+        pk: (pk, name) if kind == OrganizationKind.DEPARTMENT else (parent_id, parent_name or "")
+        for pk, kind, name, parent_id, parent_name in units
     }
 
 
 def review_statistics(forms=None, *, year: int, stage: str | None = None) -> list[DepartmentStats]:
-    """Per department (by name), the grades and dimension points of its forms' counted scorecards."""
+    """Per department (by name), the grades and dimension points of its forms' counted scorecards.
+
+    Grouped by the forms' units (a column of the form) and rolled up to departments in Python:
+    grouping 100,000s of item scores by a department joined through the organization tree
+    sorted them on disk.
+    """
     if forms is None:
         forms = PerformanceForm.objects.all()
     if stage is not None:
         stage = Stage(stage)
     cards = counted_scorecards(forms, year=year, stage=stage)
+    grade_rows = list(
+        cards.values("perf_form__unit_id", "grade").annotate(n=Count("pk")).order_by("perf_form__unit_id", "grade")
+    )
+    point_rows = list(
+        ItemScore.objects.filter(scorecard__in=cards.values("pk"))
+        .values("scorecard__perf_form__unit_id", "dimension")
+        .annotate(points=Sum("points"), max_points=Sum("max_points"))
+        .order_by("scorecard__perf_form__unit_id", "dimension")
+    )
+    departments = _departments({row["perf_form__unit_id"] for row in grade_rows})
     by_department: dict[int | None, DepartmentStats] = {}
 
-    def stats(dept_id, name) -> DepartmentStats:
+    def stats(unit_id) -> DepartmentStats:
+        dept_id, name = departments.get(unit_id, (None, ""))
         if dept_id not in by_department:
-            by_department[dept_id] = DepartmentStats(dept_id, name or "")
+            by_department[dept_id] = DepartmentStats(dept_id, name)
         return by_department[dept_id]
 
-    grade_rows = (
-        cards.annotate(**_department())
-        .values("dept_id", "dept_name", "grade")
-        .annotate(n=Count("pk"))
-        .order_by("dept_id", "grade")
-    )
     for row in grade_rows:
-        entry = stats(row["dept_id"], row["dept_name"])
+        entry = stats(row["perf_form__unit_id"])
         entry.grades[row["grade"]] = entry.grades.get(row["grade"], 0) + row["n"]
         entry.forms += row["n"]
-    point_rows = (
-        ItemScore.objects.filter(scorecard__in=cards.values("pk"))
-        .annotate(**_department("scorecard__"))
-        .values("dept_id", "dept_name", "dimension")
-        .annotate(points=Sum("points"), max_points=Sum("max_points"))
-        .order_by("dept_id", "dimension")
-    )
     for row in point_rows:
-        entry = stats(row["dept_id"], row["dept_name"])
-        entry.points[row["dimension"]] = entry.points.get(row["dimension"], Decimal(0)) + (row["points"] or 0)
-        entry.max_points[row["dimension"]] = entry.max_points.get(row["dimension"], Decimal(0)) + (
-            row["max_points"] or 0
-        )
+        entry = stats(row["scorecard__perf_form__unit_id"])
+        dimension = row["dimension"]
+        entry.points[dimension] = entry.points.get(dimension, Decimal(0)) + (row["points"] or 0)
+        entry.max_points[dimension] = entry.max_points.get(dimension, Decimal(0)) + (row["max_points"] or 0)
     return sorted(by_department.values(), key=lambda s: (s.department, s.department_id or 0))
 
 
