@@ -184,6 +184,8 @@ def test_withdraw_asks_for_confirmation_before_posting(filler_client, ready_form
     assert re.search(r"<summary[^>]*>撤回</summary>", confirm)
     assert f'action="{reverse("projects:withdraw", args=[ready_form.pk])}"' in confirm
     assert 'data-action="withdraw-confirm"' in confirm
+    # The load client (load/run.py) follows <form data-action="withdraw">: still there, inside the step.
+    assert re.search(r'<form [^>]*data-action="withdraw"', confirm)
     assert page.count(reverse("projects:withdraw", args=[ready_form.pk])) == 1
 
 
