@@ -1,16 +1,17 @@
 """What every page's navigation may show, decided in permissions.py and handed over as booleans."""
 
-from .permissions import can_administer, can_carry_over_year, is_filler, is_reviewer
+from .permissions import can_administer, can_carry_over_year, can_view_review_stats, is_filler, is_reviewer
+
+NAV_CHECKS = {
+    "is_filler": is_filler,
+    "is_reviewer": is_reviewer,
+    "can_administer": can_administer,
+    "can_carry_over_year": can_carry_over_year,
+    "can_view_review_stats": can_view_review_stats,
+}
 
 
 def perfgoals_nav(request) -> dict[str, bool]:
     # An error page raised before the authentication middleware ran has no user yet.
     user = getattr(request, "user", None)
-    if user is None:
-        return {"is_filler": False, "is_reviewer": False, "can_administer": False, "can_carry_over_year": False}
-    return {
-        "is_filler": is_filler(user),
-        "is_reviewer": is_reviewer(user),
-        "can_administer": can_administer(user),
-        "can_carry_over_year": can_carry_over_year(user),
-    }
+    return {name: user is not None and check(user) for name, check in NAV_CHECKS.items()}

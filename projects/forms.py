@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.choices import BaseChoiceIterator
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from indicators.choices import TargetScope
@@ -24,6 +25,7 @@ from .accounts.models import Organization
 from .lib.dates import in_order
 from .lib.money import MoneyError, format_wan, format_yuan, parse_wan, parse_yuan
 from .models import PROJECT_CODE_TAKEN_MESSAGE, FiscalYear, PerformanceForm, Status, project_code_taken
+from .reviews.choices import Stage
 
 TOO_LONG_MESSAGE = _("最多 %(limit_value)d 个字（现在 %(show_value)d 个字），请精简后再保存。")
 
@@ -572,3 +574,26 @@ DepartmentHeaderForm = _header_form(FormKind.DEPARTMENT, "DepartmentHeaderForm")
 
 def header_form_class(kind: str) -> type[forms.ModelForm]:
     return DepartmentHeaderForm if kind == FormKind.DEPARTMENT else ProjectHeaderForm
+
+
+class ReviewStatsForm(forms.Form):
+    """The review statistics' year (default: the current one) and which scorecards count."""
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, widget=PlainSelect(attrs=SMALL_SELECT))
+    stage = forms.ChoiceField(
+        label=_("计入的评分"),
+        choices=[
+            ("", _("每张表最近一次评分")),
+            *((v, format_lazy(_("仅{stage}"), stage=label)) for v, label in Stage.choices),
+        ],
+        required=False,
+        widget=PlainSelect(attrs=SMALL_SELECT),
+    )
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        years = list(FiscalYear.objects.all())
+        if not data.get("year") and (current := current_year(years)):
+            data["year"] = str(current.year)
+        super().__init__(data, **kwargs)
+        self.fields["year"].choices = [(y.year, str(y)) for y in years]

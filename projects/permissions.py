@@ -185,3 +185,18 @@ def can_edit_library_entry(user, entry) -> bool:
     if can_manage_common_library(user):
         return True
     return can_manage_department_library(user) and entry.owner_id is not None and entry.owner_id == user.organization_id
+
+
+def can_view_review_stats(user) -> bool:
+    """审核统计: reviewers and admins; each sees the departments of its scope (querysets.visible_to)."""
+    return is_reviewer(user)
+
+
+def can_download_opinion(user, perf_form: PerformanceForm) -> bool:
+    """The 审核意见书: whoever sees the form (the unit, its reviewers), once it has a scorecard."""
+    return PerformanceForm.objects.visible_to(user).filter(pk=perf_form.pk, scorecards__isnull=False).exists()
+
+
+def shows_department_column(user) -> bool:
+    """A department reviewer's queue holds only its own department's forms: the column would repeat it."""
+    return not (user.is_authenticated and user.role == User.Role.DEPT_REVIEWER and not user.is_admin)

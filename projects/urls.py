@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .exchange import views as excel_views
-from .views import carryover, editor, jobs, lists, review, review_templates
+from .views import carryover, editor, jobs, lists, review, review_out, review_templates
 
 app_name = "projects"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("queue/approve/", review.batch_approve, name="batch_approve"),
     path("review-templates/", review_templates.template_list, name="review_templates"),
     path("review-templates/<int:template_pk>/", review_templates.template_detail, name="review_template"),
+    path("<int:pk>/opinion/", review_out.opinion_download, name="opinion_download"),
+    path("review-stats/", review_out.review_stats, name="review_stats"),
+    path("review-stats/xlsx/", review_out.review_stats_xlsx, name="review_stats_xlsx"),
     path("<int:pk>/xlsx/", excel_views.download, name="excel_download"),
     path("<int:pk>/xlsx/upload/", excel_views.upload, name="excel_upload"),
     path("<int:pk>/xlsx/upload/confirm/", excel_views.upload_confirm, name="excel_upload_confirm"),

@@ -1,9 +1,14 @@
+from decimal import Decimal
+
 import factory
 
+from indicators.choices import FormKind
 from indicators.frameworks import load_frameworks
 from indicators.models import IndicatorFramework
 from projects.accounts.models import Organization, User
 from projects.models import FiscalYear, Indicator, PerformanceForm
+from projects.reviews.choices import Dimension, Grade, Outcome, Stage
+from projects.reviews.models import ItemScore, ReviewItem, ReviewTemplate, Scorecard
 
 PASSWORD = "perfgoals-test"
 
@@ -110,3 +115,73 @@ def complete_form(**kwargs) -> PerformanceForm:
         perf_form, {}, [services.RowInput(level1=a, level2=b, level3=c, value=d) for a, b, c, d in COMPLETE_ROWS]
     )
     return perf_form
+
+
+def review_template(year: FiscalYear, form_kind: str = FormKind.PROJECT) -> ReviewTemplate:
+    """The year's review template for a kind: four items of 25 points, one per dimension."""
+    template, created = ReviewTemplate.objects.get_or_create(
+        year=year, form_kind=form_kind, defaults={"name": f"{year.year}年度审核评分表"}
+    )
+    if created:
+        for position, dimension in enumerate(Dimension):
+            ReviewItem.objects.create(
+                template=template,
+                dimension=dimension,
+                point=f"{dimension.label}审核要点",
+                max_points=25,
+                position=position,
+            )
+    return template
+
+
+def make_scorecard(
+    perf_form: PerformanceForm, points=(25, 25, 25, 25), *, stage=Stage.DEPARTMENT, **fields
+) -> Scorecard:
+    """A scorecard (as the scorecard service writes it) giving `points` to the template's items in order.
+
+    The grade follows the template's bands unless given; `evidence` counts may be passed as
+    `evidence=(n, …)` and remarks as `remarks=("…", …)`.
+    """
+    template = review_template(perf_form.year, perf_form.kind)
+    items = list(template.items.all())
+    evidence = fields.pop("evidence", (0,) * len(items))
+    remarks = fields.pop("remarks", ("",) * len(items))
+    total = sum((Decimal(p) for p in points), Decimal(0))
+    bands = [
+        (template.excellent_min, Grade.EXCELLENT),
+        (template.good_min, Grade.GOOD),
+        (template.fair_min, Grade.FAIR),
+    ]
+    grade = fields.pop("grade", next((g for low, g in bands if total >= low), Grade.POOR))
+    outcomes = {
+        Grade.EXCELLENT: Outcome.PASS,
+        Grade.GOOD: Outcome.PASS_WITH_CHANGES,
+        Grade.FAIR: Outcome.RETURN,
+        Grade.POOR: Outcome.REJECT,
+    }
+    reviewer = fields.pop("reviewer", None)
+    card = Scorecard.objects.create(
+        perf_form=perf_form,
+        stage=stage,
+        template=template,
+        reviewer=reviewer,
+        reviewer_name=fields.pop("reviewer_name", reviewer.get_full_name() if reviewer else "审核人"),
+        total=total,
+        grade=grade,
+        outcome=fields.pop("outcome", outcomes[grade]),
+        **fields,
+    )
+    for position, (item, got, count, remark) in enumerate(zip(items, points, evidence, remarks, strict=True)):
+        ItemScore.objects.create(
+            scorecard=card,
+            item=item,
+            dimension=item.dimension,
+            point=item.point,
+            max_points=item.max_points,
+            points=got,
+            suggested=got,
+            remark=remark,
+            evidence=[{"code": "vague-value", "message": "目标值不明确", "row": n} for n in range(count)],
+            position=position,
+        )
+    return card

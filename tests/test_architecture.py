@@ -613,6 +613,9 @@ EXCEL_MODULES = {
     "projects/exchange/reader.py": "an upload in the official layout read back (openpyxl)",
     "projects/exchange/bulk.py": "the bulk export (XlsxWriter)",
     "projects/exchange/tables.py": "plain tables: lists as xlsx, templates and their uploads (openpyxl)",
+    # A printed record in the official style (merged label cells, borders, A4 page set-up,
+    # repeated header): more than a plain table.
+    "projects/exchange/opinion.py": "the 审核意见书 of one form, printable like the official forms (openpyxl)",
 }
 
 

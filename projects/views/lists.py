@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from ..permissions import (
     can_create,
     can_edit,
     is_reviewer,
+    shows_department_column,
 )
 from ..querysets import awaiting_statuses
 from ..reviews.services import batch_candidates
@@ -36,7 +37,7 @@ NEXT_STEPS = {
     Status.SUBMITTED: gettext_lazy("等待主管部门审核（可撤回）"),
     Status.DEPT_APPROVED: gettext_lazy("等待财政局批复"),
     Status.APPROVED: gettext_lazy("已批复，无需操作"),
-    Status.REJECTED: gettext_lazy("评为“差”，不予通过；如需修改，请联系财政局重新开放"),
+    Status.REJECTED: gettext_lazy("本年度不予通过；如需重新申报，请联系财政局重新开放"),
 }
 # Each key and its "-" twin order exactly in reverse, ties included (by pk), except that
 # empty dates and budgets come last both ways, on SQLite as on PostgreSQL.
@@ -162,17 +163,29 @@ def queue(request):
     # the page's rows by id: sorting thousands of whole rows cost more than the rest of the page.
     # The rows are fetched through the scope but not the filters: a form approved or saved
     # between the two queries is still shown as it is now, not lost (nor a KeyError).
-    page = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(forms_qs.values_list("pk", flat=True), QUEUE_PAGE_SIZE)
+    awaiting_count = None
+    if awaiting:
+        # "待我审核 N 张" among the forms listed, counted with them in the paginator's one COUNT:
+        # a count of the whole scope apart scanned the wide rows of every year (+15 ms SQL).
+        counts = forms_qs.aggregate(total=Count("pk"), awaiting=Count("pk", filter=Q(status__in=awaiting)))
+        paginator.count, awaiting_count = counts["total"], counts["awaiting"]
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = queue_page_forms(in_scope, list(page))
     # The column headers set their own sort: their links carry the filters only.
     filter_query = filters.effective_query()
+    show_department = shows_department_column(user)
     return render(
         request,
         "projects/queue.html",
         {
             "filters": filters,
             "page": page,
-            "rows": queue_rows_html(page.object_list),
+            "rows": queue_rows_html(page.object_list, show_department=show_department),
+            "show_department": show_department,
+            "column_count": len(QUEUE_COLUMNS) - (0 if show_department else 1),
+            "awaiting_count": awaiting_count,
+            "sorts": _sort_headers(sort if sort in QUEUE_SORTS else "-submitted", filter_query),
             "sort": sort,
             "query": "&".join(part for part in (filter_query, urlencode({"sort": sort}) if sort else "") if part),
             "filter_query": filter_query,
@@ -188,6 +201,40 @@ def next_awaiting(user, queue_query: str, *, exclude: int) -> int | None:
     order = QUEUE_SORTS.get(query.get("sort", ""), QUEUE_SORTS["-submitted"])
     awaiting = PerformanceForm.objects.awaiting(user).exclude(pk=exclude)
     return filters.apply(awaiting).order_by(*order).values_list("pk", flat=True).first()
+
+
+# The queue's columns, in order; "department" is left out for a department reviewer.
+QUEUE_COLUMNS = (
+    "awaiting",
+    "year",
+    "department",
+    "unit",
+    "project",
+    "kind",
+    "status",
+    "submitted",
+    "budget",
+    "warnings",
+)
+SORT_ARROWS = {"ascending": "▲", "descending": "▼"}
+
+
+def _sort_headers(sort: str, filter_query: str) -> dict[str, dict]:
+    """Per sortable column: the link its header carries and, on the sorted one, aria-sort and its arrow.
+
+    A click on the sorted column reverses it; on another column it sorts that one descending.
+    """
+    headers = {}
+    for key in ("submitted", "budget", "warnings"):
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
+        target = key if direction == "descending" else f"-{key}"
+        headers[key] = {
+            "key": key,
+            "href": "?" + "&".join(part for part in (filter_query, urlencode({"sort": target})) if part),
+            "aria_sort": direction,
+            "arrow": SORT_ARROWS.get(direction, ""),
+        }
+    return headers
 
 
 @login_required

@@ -61,8 +61,9 @@ def _budget_cell(perf_form) -> str:
     return f'{escape(entry.format_money(perf_form.budget))} <small class="text-muted">{escape(entry.unit)}</small>'
 
 
-def queue_rows_html(perf_forms) -> SafeString:
-    """Every row of the page, one <tr class="queue-row"> each."""
+def queue_rows_html(perf_forms, *, show_department: bool = True) -> SafeString:
+    """Every row of the page, one <tr class="queue-row"> each; without the 主管部门 cell when
+    every row would repeat it (permissions.shows_department_column)."""
     # reverse() once for the page rather than once a row: it was the dearest call a row made.
     review = reverse("projects:review", args=[0]).removesuffix("0/review/")
     awaiting = f'<span class="badge text-bg-primary">{escape(_("待我审核"))}</span>'
@@ -72,7 +73,8 @@ def queue_rows_html(perf_forms) -> SafeString:
     code_label = escape(f"{schema.get('project_code').label}：")
     return mark_safe(  # noqa: S308 - every interpolated value is escaped
         ROW_SEPARATOR.join(
-            _row(perf_form, review, awaiting, kinds, statuses, zone, code_label) for perf_form in perf_forms
+            _row(perf_form, review, awaiting, kinds, statuses, zone, code_label, show_department)
+            for perf_form in perf_forms
         )
     )
 
@@ -82,10 +84,13 @@ def _labels(field_name: str) -> dict[str, str]:
     return {value: escape(str(label)) for value, label in PerformanceForm._meta.get_field(field_name).flatchoices}
 
 
-def _row(perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zone, code_label: str) -> str:
+def _row(
+    perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zone, code_label: str, show_department: bool
+) -> str:
     unit_name = perf_form.unit_name
     # Organization.department: a department's own form goes through itself, a unit's through its parent.
     department = unit_name if perf_form.unit_kind == Organization.Kind.DEPARTMENT else perf_form.parent_name
+    department_cell = f"<td>{escape(department) if department else ''}</td>" if show_department else ""
     title = department_form_title(unit_name) if perf_form.is_department else perf_form.title
     submitted = perf_form.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if perf_form.submitted_at else ""
     errors_class = "text-danger fw-bold" if perf_form.error_count else ""
@@ -99,7 +104,7 @@ def _row(perf_form, review: str, awaiting: str, kinds: dict, statuses: dict, zon
         f'<tr class="queue-row" data-form-id="{perf_form.pk}"{AWAITING_HOOK if perf_form.awaiting_me else ""}>'
         f"<td>{awaiting if perf_form.awaiting_me else ''}</td>"
         f"<td>{perf_form.year_number}</td>"
-        f"<td>{escape(department) if department else ''}</td>"
+        f"{department_cell}"
         f"<td>{escape(unit_name)}</td>"
         f'<td><a href="{review}{perf_form.pk}/review/" data-action="review">{escape(str(title))}</a>{code}</td>'
         f"<td>{kinds.get(perf_form.kind) or escape(perf_form.kind)}</td>"

@@ -15,6 +15,7 @@ from .. import services
 from ..lib.diff import diff_snapshots
 from ..models import REASON_MAX_LENGTH, Status
 from ..permissions import (
+    can_download_opinion,
     can_edit,
     can_reopen,
     can_review,
@@ -29,6 +30,7 @@ from ..services import carryover, workflow
 from .common import _checked_table, _open_return, _timeline
 from .lists import QUEUE_QUERY_MAX_LENGTH, next_awaiting
 from .review_table import panel_items, review_rows
+from .steps import APPROVED_MESSAGES, step_note
 
 # A refused post's input, kept in the session for the page the browser is sent back to (PRG).
 STASH = "review-post-%s"
@@ -44,6 +46,7 @@ def detail(request, pk):
     checked = _checked_table(perf_form)
     for item in checked["table"]:
         item.comment = comments.get(item.row.pk)
+    reviews_now = can_review(request.user, perf_form)
     return render(
         request,
         "projects/detail.html",
@@ -56,11 +59,13 @@ def detail(request, pk):
             "show_filler_hint": can_edit(request.user, perf_form),
             "can_submit": can_submit(request.user, perf_form),
             "can_withdraw": can_withdraw(request.user, perf_form),
-            "can_review": can_review(request.user, perf_form),
             "carry_years": carryover.carry_over_years(request.user, [perf_form]).get(perf_form.pk, []),
             "can_reopen": can_reopen(request.user, perf_form),
             "is_rejected": perf_form.status == Status.REJECTED,
             "scorecards": list(reviews.latest_scorecards(perf_form).values()),
+            "can_review": reviews_now,
+            "step_note": step_note(perf_form, request.user, reviews_now=reviews_now),
+            "can_download_opinion": can_download_opinion(request.user, perf_form),
         },
     )
 
@@ -288,11 +293,11 @@ def approve(request, pk):
     perf_form = get_form_or_404(request.user, pk)
     require_reviewer(request.user)
     try:
-        perf_form = services.approve(perf_form=perf_form, by=request.user, comment=request.POST.get("comment", ""))
+        approved = services.approve(perf_form=perf_form, by=request.user, comment=request.POST.get("comment", ""))
     except services.TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("已批复。") if perf_form.is_approved else _("已审核通过，报财政局复审。"))
+        messages.success(request, APPROVED_MESSAGES[approved.status])
     return redirect("projects:review", pk=pk)
 
 

@@ -25,6 +25,7 @@ FORM_URLS = [
     "projects:excel_upload_confirm",
     # 以此为基础新建: POST only, and the source form is read, never changed.
     "projects:carry_over",
+    "projects:opinion_download",
 ]
 READ_URLS = ["projects:detail", "projects:edit", "projects:review", "projects:excel_download", "projects:excel_upload"]
 OUTSIDERS = ["outsider", "other_dept_reviewer", "other_finance_reviewer"]

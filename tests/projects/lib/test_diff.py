@@ -109,6 +109,11 @@ def test_diff_panel_shows_chinese_formats():
         budget={"total_budget": "1250000.50", "fund_total": "5606100.00"},
     )
     html = render_to_string("includes/_diff.html", {"diff": diff_snapshots(old, new), "has_previous": True})
+    # Every old and new value is spoken as such ("原：", "改为："); only the legend's samples are not.
+    old_mark, new_mark = '<span class="visually-hidden">原：</span>', '<span class="visually-hidden">改为：</span>'
+    assert html.count("<del>") == html.count(f"<del>{old_mark}") + 1
+    assert html.count("<ins>") == html.count(f"<ins>{new_mark}") + 1
+    html = html.replace(old_mark, "").replace(new_mark, "")
     assert "<del>否</del>" in html and "<ins>是</ins>" in html
     assert "<del>（空）</del>" in html and "<ins>其他</ins>" in html
     assert "<del>1,000,000.00</del>" in html and "<ins>1,250,000.50</ins>" in html

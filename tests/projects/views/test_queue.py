@@ -94,12 +94,37 @@ def test_queue_sort_keeps_awaiting_first(client, dept_reviewer, sortable, unit_a
         assert names(queue(client, sort=sort))[-1] == "E"
 
 
+def sort_headers(response) -> dict[str, tuple[str | None, str]]:
+    """{sort key: (aria-sort, the sort its link asks for)} of the queue's sortable headers."""
+    found = re.findall(
+        r'<th [^>]*data-sort-key="(\w+)"(?: aria-sort="(\w+)")?><a href="[^"]*sort=(-?\w+)"',
+        response.content.decode(),
+    )
+    return {key: (aria or None, target) for key, aria, target in found}
+
+
 def test_queue_header_links_toggle_direction(client, dept_reviewer, sortable):
     client.force_login(dept_reviewer)
-    page = queue(client, sort="warnings").content.decode()
-    assert '&sort=-warnings"' in page
-    page = queue(client, sort="-warnings").content.decode()
-    assert '&sort=warnings"' in page and '&sort=-warnings"' not in page
+    assert sort_headers(queue(client, sort="warnings"))["warnings"] == ("ascending", "-warnings")
+    assert sort_headers(queue(client, sort="-warnings"))["warnings"] == ("descending", "warnings")
+
+
+@pytest.mark.parametrize("sort", [*QUEUE_SORT_KEYS, "", "bogus"])
+def test_queue_marks_only_the_sorted_column(client, dept_reviewer, sortable, sort):
+    client.force_login(dept_reviewer)
+    response = queue(client, sort=sort)
+    headers = sort_headers(response)
+    effective = sort if sort in QUEUE_SORT_KEYS else "-submitted"  # the default order
+    key = effective.lstrip("-")
+    direction = "descending" if effective.startswith("-") else "ascending"
+
+    assert sorted(headers) == ["budget", "submitted", "warnings"]
+    assert {k for k, (aria, _target) in headers.items() if aria} == {key}
+    assert headers[key][0] == direction
+    assert response.content.decode().count('class="sort-arrow"') == 1
+    assert ("▼" if direction == "descending" else "▲") in response.content.decode()
+    for other in set(headers) - {key}:
+        assert headers[other][1] == f"-{other}"
 
 
 def test_queue_pages_follow_the_sort(client, dept_reviewer, sortable, monkeypatch):
@@ -334,21 +359,22 @@ def test_queue_default_year_is_the_current_fiscal_year(client, admin_user, filte
 
 
 def test_queue_rows_show_what_each_form_says(client, dept_reviewer, sortable, department, unit_b, year):
-    """Each cell of a unit's form and of a department's own form (its title and budget are its own)."""
+    """Each cell of a unit's form and of a department's own form (its title and budget are its own).
+
+    A department reviewer's rows have no 主管部门 cell: it would be its own department on every row."""
     PerformanceFormFactory(unit=unit_b, year=year, project_name="", status=Status.DEPT_APPROVED)
     client.force_login(dept_reviewer)
     page = queue(client, sort="submitted").content.decode()
     rows = {}
     for row in re.findall(r'<tr class="queue-row"[^>]*>(.*?)</tr>', page):
         cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-        rows[cells[4]] = cells
+        rows[cells[3]] = cells
     project = PerformanceForm.objects.get(project_name="A")
     department_form = PerformanceForm.objects.get(project_name="D")
     untitled = PerformanceForm.objects.get(project_name="")
     assert rows["A"] == [
         "待我审核",
         "2020",
-        department.name,
         "甲单位",
         "A",
         FormKind(project.kind).label,
@@ -361,7 +387,6 @@ def test_queue_rows_show_what_each_form_says(client, dept_reviewer, sortable, de
         "待我审核",
         "2020",
         department.name,
-        department.name,
         f"{department.name} 部门整体支出绩效目标表",
         FormKind(department_form.kind).label,
         Status.SUBMITTED.label,
@@ -370,6 +395,58 @@ def test_queue_rows_show_what_each_form_says(client, dept_reviewer, sortable, de
         "0.03 万元",
         "0 / 0",
     ]
-    assert rows[untitled.title][0] == "" and rows[untitled.title][4] == "（未命名项目）"
-    assert rows[untitled.title][7:9] == ["", ""]
+    assert rows[untitled.title][0] == "" and rows[untitled.title][3] == "（未命名项目）"
+    assert rows[untitled.title][6:8] == ["", ""]
     assert f'href="/forms/{project.pk}/review/"' in page
+
+
+def queue_cells(response) -> tuple[list[str], list[list[str]]]:
+    """The header cells and each row's cells, as text."""
+    page = response.content.decode()
+    head = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    headers = [re.sub(r"<[^>]+>|[▲▼]", "", th) for th in re.findall(r"<th[^>]*>(.*?)</th>", head)]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r'<tr class="queue-row"[^>]*>(.*?)</tr>', page)
+    ]
+    return headers, rows
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("dept_reviewer", False), ("finance_reviewer", True), ("admin_user", True)]
+)
+def test_queue_department_column_only_where_it_varies(request, client, sortable, department, persona, shown):
+    client.force_login(request.getfixturevalue(persona))
+    headers, rows = queue_cells(queue(client))
+
+    assert ("主管部门" in headers) is shown
+    assert rows and all(len(row) == len(headers) for row in rows)
+    if shown:
+        column = headers.index("主管部门")
+        assert {row[column] for row in rows} == {department.name}
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("dept_reviewer", Status.SUBMITTED), ("finance_reviewer", Status.DEPT_APPROVED)]
+)
+def test_queue_counts_what_awaits_me_among_the_forms_listed(request, client, sortable, unit_a, year, persona, status):
+    user = request.getfixturevalue(persona)
+    PerformanceFormFactory(unit=unit_a, year=year, status=Status.DEPT_APPROVED, submitted_at=day(6))
+    PerformanceFormFactory(unit=unit_a, year=FiscalYearFactory(year=2019), status=status, submitted_at=day(7))
+    client.force_login(user)
+
+    for params in ({}, {"year": ""}, {"q": "不存在的项目"}, {"status": Status.APPROVED}, {"unit": unit_a.pk}):
+        response = queue(client, **params)
+        listed = PerformanceForm.objects.filter(pk__in=response.context["page"].paginator.object_list)
+        expected = listed.filter(status=status).count()
+        assert expected == len(PerformanceForm.objects.awaiting(user).filter(pk__in=listed.values("pk")))
+        page = response.content.decode()
+        assert f'data-awaiting-count="{expected}"' in page
+        assert f"待我审核 <strong>{expected}</strong> 张" in page
+    # Every year: the whole workload, the 2019 form too.
+    every_year = queue(client, year="").content.decode()
+    assert f'data-awaiting-count="{PerformanceForm.objects.awaiting(user).count()}"' in every_year
+
+
+def test_queue_for_a_filler_has_no_awaiting_count(filler_client, perf_form):
+    assert "data-awaiting-count" not in queue(filler_client).content.decode()

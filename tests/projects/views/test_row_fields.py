@@ -240,7 +240,10 @@ def test_snapshot_and_diff_show_each_row_field(client, unit_a, year, filler):
     client.force_login(reviewer)
     page = client.get(reverse("projects:review", args=[perf_form.pk])).content.decode()
     for label, (old_text, new_text) in shown.items():
-        assert label in page and f"<del>{old_text}</del>" in page and f"<ins>{new_text}</ins>" in page, label
+        # Each old and new value with its spoken marker (the colours are for the eye).
+        old_cell = f'<del><span class="visually-hidden">原：</span>{old_text}</del>'
+        new_cell = f'<ins><span class="visually-hidden">改为：</span>{new_text}</ins>'
+        assert label in page and old_cell in page and new_cell in page, label
 
 
 def test_a_snapshot_from_before_the_row_fields_diffs_clean():
