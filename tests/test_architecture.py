@@ -70,19 +70,31 @@ from projects.models import (
     Status,
     Submission,
 )
+from projects.suggest.models import Reference
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("projects", "indicators")
 
 # -- the services write forms -------------------------------------------------------------
 
-GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment, ExportJob, AuditEntry, BackgroundJob)
+GUARDED = (
+    PerformanceForm,
+    Indicator,
+    FormEvent,
+    Submission,
+    RowComment,
+    ExportJob,
+    AuditEntry,
+    BackgroundJob,
+    Reference,
+)
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
     "projects/services/workflow.py": "the workflow services: submit, withdraw, approve, return",
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/suggest/services.py": "suggestion references: made on approval and import, synced after bulk data",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

@@ -11,6 +11,7 @@ from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
 from ..permissions import can_review, can_submit, can_withdraw
+from ..suggest import services as suggestions
 from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
 from .errors import SubmitBlocked, TransitionError
@@ -62,6 +63,8 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
         summary=f"{event.get_action_display()}：{Status(from_status).label} → {Status(to_status).label}",
         detail={"event": event.pk, "action": action, "from": from_status, "to": to_status},
     )
+    # An approved form lends its rows to other units' suggestions (projects.suggest).
+    suggestions.status_changed(perf_form, from_status, to_status)
     return event
 
 

@@ -1,0 +1,122 @@
+"""A character-bigram TF-IDF index with an inverted list per bigram (pure, no model download).
+
+Documents with the same text are one entry: a unit refiling a project year after year gives
+one text for all its forms, so the index grows with the distinct texts, not with the forms.
+Each entry keeps only its MAX_TERMS heaviest bigrams (the rest add little to a cosine and most
+to the lists), and a query walks the lists of its QUERY_TERMS heaviest bigrams only.
+"""
+
+import heapq
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .text import bigrams
+
+MAX_TERMS = 120
+QUERY_TERMS = 48
+# Past this share of entries added since the weights were computed, the next add rebuilds them.
+REWEIGHT_SHARE = 0.2
+
+
+@dataclass
+class Member:
+    key: int
+    year: int
+
+
+@dataclass
+class Hit:
+    score: float
+    members: list[Member] = field(default_factory=list)
+
+
+def _weights(grams: Counter, idf) -> dict[str, float]:
+    weighted = {gram: (1.0 + math.log(count)) * idf(gram) for gram, count in grams.items()}
+    norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+    return {gram: w / norm for gram, w in weighted.items()}
+
+
+class SimilarityIndex:
+    def __init__(self, documents: Iterable[tuple[Member, str]] = ()):
+        self._texts: dict[str, int] = {}  # text -> entry number
+        self._members: list[list[Member]] = []  # entry number -> its members
+        self._where: dict[int, int] = {}  # member key -> entry number
+        self._df: Counter = Counter()
+        self._postings: dict[str, tuple[array, array]] = {}
+        self._weighted_at = 0  # entries when the weights were last computed
+        for member, text in documents:
+            self._place(member, text)
+        self._reweight()
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    @property
+    def entries(self) -> int:
+        return len(self._members)
+
+    def _idf(self, gram: str) -> float:
+        return math.log((1 + len(self._members)) / (1 + self._df.get(gram, 0))) + 1.0
+
+    def _place(self, member: Member, text: str) -> int | None:
+        """Put the member under its text's entry; returns the entry number when the text is new."""
+        self.discard(member.key)
+        number = self._texts.get(text)
+        new = number is None
+        if new:
+            number = len(self._members)
+            self._texts[text] = number
+            self._members.append([])
+            self._df.update(bigrams(text).keys())
+        self._members[number].append(member)
+        self._where[member.key] = number
+        return number if new else None
+
+    def _post(self, number: int, text: str) -> None:
+        weights = _weights(bigrams(text), self._idf)
+        for gram, weight in heapq.nlargest(MAX_TERMS, weights.items(), key=lambda item: item[1]):
+            numbers, values = self._postings.setdefault(gram, (array("i"), array("f")))
+            numbers.append(number)
+            values.append(weight)
+
+    def _reweight(self) -> None:
+        self._postings = {}
+        for text, number in self._texts.items():
+            self._post(number, text)
+        self._weighted_at = len(self._members)
+
+    def add(self, member: Member, text: str) -> None:
+        number = self._place(member, text)
+        if number is None:
+            return
+        if len(self._members) - self._weighted_at > REWEIGHT_SHARE * max(self._weighted_at, 1):
+            self._reweight()
+        else:
+            self._post(number, text)
+
+    def discard(self, key: int) -> None:
+        number = self._where.pop(key, None)
+        if number is not None:
+            self._members[number] = [m for m in self._members[number] if m.key != key]
+
+    def search(self, text: str, *, limit: int, exclude: frozenset[int] = frozenset(), max_year: int | None = None):
+        """The entries most like `text` (cosine, best first) with their members that are not excluded."""
+        query = {gram: w for gram, w in _weights(bigrams(text), self._idf).items() if gram in self._postings}
+        scores: dict[int, float] = {}
+        for gram, weight in heapq.nlargest(QUERY_TERMS, query.items(), key=lambda item: item[1]):
+            numbers, values = self._postings[gram]
+            for number, value in zip(numbers, values, strict=True):
+                scores[number] = scores.get(number, 0.0) + weight * value
+        hits = []
+        for number, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+            members = [
+                m for m in self._members[number] if m.key not in exclude and (max_year is None or m.year <= max_year)
+            ]
+            if members:
+                hits.append(Hit(score, members))
+                if len(hits) == limit:
+                    break
+        return hits
