@@ -150,10 +150,15 @@ def forget_indexes() -> None:
 
 
 class _Placement:
-    """Where a row of another framework goes in this one: by 二级 topic (names and aliases)."""
+    """Where a row of another framework goes in this one: by 二级 topic (names and aliases).
+
+    A row whose 二级 has no place in the framework is not offered: the editor has no group for
+    it and the rules would call it unknown. Without a framework every row stays where it was.
+    """
 
     def __init__(self, framework: IndicatorFramework | None):
         self.level2: dict[str, tuple[str, str]] = {}
+        self.strict = framework is not None
         if framework is None:
             return
         nodes = list(FrameworkNode.objects.filter(framework=framework).select_related("parent"))
@@ -163,8 +168,8 @@ class _Placement:
             for name in [node.name, *node.alias_list()]:
                 self.level2.setdefault(topic(name), (node.parent.name, node.name))
 
-    def place(self, level1: str, level2: str) -> tuple[str, str]:
-        return self.level2.get(topic(level2), (level1, level2))
+    def place(self, level1: str, level2: str) -> tuple[str, str] | None:
+        return self.level2.get(topic(level2), None if self.strict else (level1, level2))
 
 
 # --- Suggestions ------------------------------------------------------------------------------
@@ -200,7 +205,10 @@ def _project_rows(candidates: dict, chosen: list[tuple[int, float]], placement: 
         }
         seen = set()
         for level1, level2, level3, value in reference["rows"]:
-            level1, level2 = placement.place(level1, level2)
+            placed = placement.place(level1, level2)
+            if placed is None:
+                continue
+            level1, level2 = placed
             key = (topic(level2), name_key(level3))
             if not key[1] or key in seen:
                 continue
@@ -240,7 +248,10 @@ def _library_rows(candidates: dict, query: str, form_kind: str, department_id: i
             entry = entries.get(member.key)
             if entry is None:
                 continue
-            level1, level2 = placement.place(entry.level1, entry.level2)
+            placed = placement.place(entry.level1, entry.level2)
+            if placed is None:
+                continue
+            level1, level2 = placed
             key = (topic(level2), name_key(entry.name))
             candidate = candidates.get(key)
             if candidate is None:

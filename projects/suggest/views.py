@@ -14,7 +14,7 @@ from projects.permissions import can_create, can_edit, get_form_or_404
 
 from .engine import grouped, suggest
 
-LIMIT = 30
+LIMIT = 30  # rows offered by the panel (it scrolls)
 _FIELDS = ("project_name", "overview", "basis")
 
 
