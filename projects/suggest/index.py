@@ -3,7 +3,9 @@
 Documents with the same text are one entry: a unit refiling a project year after year gives
 one text for all its forms, so the index grows with the distinct texts, not with the forms.
 Each entry keeps only its MAX_TERMS heaviest bigrams (the rest add little to a cosine and most
-to the lists), and a query walks the lists of its QUERY_TERMS heaviest bigrams only.
+to the lists), and a query adds up the lists of its QUERY_TERMS heaviest bigrams with numpy
+(the lists are array.array, read in place through the buffer protocol): in pure Python a query
+over 20,000 texts that share most of their words took 0.3–0.5 s, with numpy milliseconds.
 """
 
 import heapq
@@ -12,6 +14,8 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .text import bigrams
 
@@ -105,18 +109,20 @@ class SimilarityIndex:
     def search(self, text: str, *, limit: int, exclude: frozenset[int] = frozenset(), max_year: int | None = None):
         """The entries most like `text` (cosine, best first) with their members that are not excluded."""
         query = {gram: w for gram, w in _weights(bigrams(text), self._idf).items() if gram in self._postings}
-        scores: dict[int, float] = {}
+        scores = np.zeros(len(self._members), dtype=np.float32)
         for gram, weight in heapq.nlargest(QUERY_TERMS, query.items(), key=lambda item: item[1]):
             numbers, values = self._postings[gram]
-            for number, value in zip(numbers, values, strict=True):
-                scores[number] = scores.get(number, 0.0) + weight * value
+            # An entry is in a bigram's list once, so a plain fancy-index add is exact.
+            scores[np.frombuffer(numbers, dtype=np.int32)] += weight * np.frombuffer(values, dtype=np.float32)
+        scored = np.flatnonzero(scores)
+        order = scored[np.lexsort((scored, -scores[scored]))]
         hits = []
-        for number, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        for number in order.tolist():
             members = [
                 m for m in self._members[number] if m.key not in exclude and (max_year is None or m.year <= max_year)
             ]
             if members:
-                hits.append(Hit(score, members))
+                hits.append(Hit(float(scores[number]), members))
                 if len(hits) == limit:
                     break
         return hits
