@@ -37,8 +37,9 @@ class Hit:
     members: list[Member] = field(default_factory=list)
 
 
-def _weights(grams: Counter, idf) -> dict[str, float]:
-    weighted = {gram: (1.0 + math.log(count)) * idf(gram) for gram, count in grams.items()}
+def _weights(grams: Counter, idf: dict[str, float], unseen: float) -> dict[str, float]:
+    log = math.log
+    weighted = {gram: (1.0 + log(count)) * idf.get(gram, unseen) for gram, count in grams.items()}
     norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
     return {gram: w / norm for gram, w in weighted.items()}
 
@@ -51,6 +52,7 @@ class SimilarityIndex:
         self._df: Counter = Counter()
         self._postings: dict[str, tuple[array, array]] = {}
         self._weighted_at = 0  # entries when the weights were last computed
+        self._idf = self._idf_table()
         for member, text in documents:
             self._place(member, text)
         self._reweight()
@@ -62,8 +64,11 @@ class SimilarityIndex:
     def entries(self) -> int:
         return len(self._members)
 
-    def _idf(self, gram: str) -> float:
-        return math.log((1 + len(self._members)) / (1 + self._df.get(gram, 0))) + 1.0
+    def _idf_table(self) -> tuple[dict[str, float], float]:
+        """idf of every bigram seen (smoothed as scikit-learn does), and of one never seen."""
+        entries = 1 + len(self._members)
+        log = math.log
+        return {gram: log(entries / (1 + df)) + 1.0 for gram, df in self._df.items()}, log(entries) + 1.0
 
     def _place(self, member: Member, text: str) -> int | None:
         """Put the member under its text's entry; returns the entry number when the text is new."""
@@ -80,13 +85,14 @@ class SimilarityIndex:
         return number if new else None
 
     def _post(self, number: int, text: str) -> None:
-        weights = _weights(bigrams(text), self._idf)
+        weights = _weights(bigrams(text), *self._idf)
         for gram, weight in heapq.nlargest(MAX_TERMS, weights.items(), key=lambda item: item[1]):
             numbers, values = self._postings.setdefault(gram, (array("i"), array("f")))
             numbers.append(number)
             values.append(weight)
 
     def _reweight(self) -> None:
+        self._idf = self._idf_table()
         self._postings = {}
         for text, number in self._texts.items():
             self._post(number, text)
@@ -108,7 +114,7 @@ class SimilarityIndex:
 
     def search(self, text: str, *, limit: int, exclude: frozenset[int] = frozenset(), max_year: int | None = None):
         """The entries most like `text` (cosine, best first) with their members that are not excluded."""
-        query = {gram: w for gram, w in _weights(bigrams(text), self._idf).items() if gram in self._postings}
+        query = {gram: w for gram, w in _weights(bigrams(text), *self._idf).items() if gram in self._postings}
         scores = np.zeros(len(self._members), dtype=np.float32)
         for gram, weight in heapq.nlargest(QUERY_TERMS, query.items(), key=lambda item: item[1]):
             numbers, values = self._postings[gram]
