@@ -69,6 +69,6 @@ def test_endpoint_asks_for_a_name_first(filler_client, perf_form):
     assert response.json() == {"groups": [], "message": "请先填写项目名称、项目概况或立项依据，再查看推荐指标。"}
 
 
-def test_editor_shows_the_panel_on_project_forms_only(filler_client, perf_form):
+def test_editor_of_a_project_form_shows_the_panel(filler_client, perf_form):
     page = filler_client.get(reverse("projects:edit", args=[perf_form.pk])).content.decode()
     assert "data-suggest-panel" in page and f'data-form="{perf_form.pk}"' in page
