@@ -13,7 +13,7 @@ from indicators.choices import FormKind
 
 from .engine import suggest
 from .models import Reference
-from .services import _texts
+from .services import texts_of
 from .text import name_key
 
 
@@ -79,7 +79,7 @@ def leave_one_out(kind: str = FormKind.PROJECT, k: int = 10) -> Figures:
             if other.pk != reference.pk:
                 seen.update(names[other.pk])
         baseline = {key for key, _count in seen.most_common(k)}
-        name, overview, basis = _texts(reference.perf_form)
+        name, overview, basis = texts_of(reference.perf_form)
         found = suggest(
             kind=kind,
             name=name,

@@ -18,7 +18,7 @@ from .text import document
 BATCH = 1000
 
 
-def _texts(perf_form: PerformanceForm) -> tuple[str, str, str]:
+def texts_of(perf_form: PerformanceForm) -> tuple[str, str, str]:
     """Name, 概况 and 立项依据, or what stands for them on a department form (职能, 总体目标)."""
     if perf_form.kind == FormKind.DEPARTMENT:
         return perf_form.title, perf_form.duties, perf_form.overall_goal
@@ -26,7 +26,7 @@ def _texts(perf_form: PerformanceForm) -> tuple[str, str, str]:
 
 
 def _reference(perf_form: PerformanceForm, origin: str, rows: list[Indicator]) -> Reference:
-    name, overview, basis = _texts(perf_form)
+    name, overview, basis = texts_of(perf_form)
     return Reference(
         perf_form=perf_form,
         origin=origin,

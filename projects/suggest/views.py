@@ -34,7 +34,9 @@ def _target(request):
     kind = request.POST.get("kind", FormKind.PROJECT)
     if kind not in FormKind.values or not can_create(request.user, kind):
         raise PermissionDenied(_("您不能新建这类绩效目标表。"))
-    year = FiscalYear.objects.filter(is_open=True, pk=request.POST.get("year") or 0).first() or FiscalYear.current()
+    chosen = request.POST.get("year", "")
+    year = FiscalYear.objects.filter(is_open=True, pk=chosen).first() if chosen.isdigit() else None
+    year = year or FiscalYear.current()
     if year is None:
         raise PermissionDenied(_("当前没有开放填报的年度。"))
     return kind, year, year.framework_for(kind), None

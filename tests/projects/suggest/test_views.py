@@ -47,6 +47,11 @@ def test_endpoint_for_a_new_form_of_an_open_year(filler_client, history, year):
     assert response.status_code == 200 and [item["level3"] for item in items(response)] == ["检测报告数"]
 
 
+def test_endpoint_takes_the_current_year_for_a_forged_one(filler_client, history, year):
+    response = filler_client.post(URL, {"kind": "project", "year": "x';--", "project_name": "建设工程监督检测"})
+    assert response.status_code == 200 and [item["level3"] for item in items(response)] == ["检测报告数"]
+
+
 def test_endpoint_refuses_reviewers_a_new_form(client, dept_reviewer, history, year):
     client.force_login(dept_reviewer)
     response = client.post(URL, {"kind": "project", "year": year.pk, "project_name": "建设工程监督检测"})
