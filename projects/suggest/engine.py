@@ -7,10 +7,11 @@ so a request compares against distinct texts in memory instead of reading every 
 """
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from indicators.choices import LibraryScope, Sign
@@ -82,41 +83,56 @@ class _Candidate:
 @dataclass
 class _Cached:
     index: SimilarityIndex
-    count: int
     last: object  # the newest updated_at seen
+    checked: float  # time.monotonic() of the last full check
     extra: dict = field(default_factory=dict)
 
 
 _cache: dict[tuple, _Cached] = {}
 _lock = threading.Lock()
 
+# A request asks only for the newest updated_at (an index lookup); counting the references, which
+# notices forms deleted outright (their references go by cascade), costs a scan of the table
+# (70 ms over 50,000 references here), so it is done at most this often.
+RECOUNT_SECONDS = 300
+# The library is edited rarely, and the typeahead helper owns its indexes: a change shows within this.
+LIBRARY_SECONDS = 30
+
 
 def _cache_key(name: str, kind: str) -> tuple:
     return (connection.settings_dict["NAME"], name, kind)
 
 
+def _documents(references):
+    for form_id, year, text in references.values_list("perf_form_id", "year", "text").iterator(chunk_size=5000):
+        yield Member(form_id, year), text
+
+
 def reference_index(kind: str) -> SimilarityIndex:
-    """The index of the kind's reference forms, brought up to date with the table."""
+    """The index of the kind's active reference forms, brought up to date with the table."""
     references = Reference.objects.filter(kind=kind)
-    stamp = references.aggregate(count=Count("pk"), last=Max("updated_at"))
+    last = references.aggregate(last=Max("updated_at"))["last"]
     key = _cache_key("references", kind)
+    now = time.monotonic()
     with _lock:
         cached = _cache.get(key)
-        if cached and (cached.count, cached.last) == (stamp["count"], stamp["last"]):
-            return cached.index
-        if cached and cached.last is not None and stamp["last"] is not None:
-            for form_id, year, text in references.filter(updated_at__gt=cached.last).values_list(
-                "perf_form_id", "year", "text"
-            ):
-                cached.index.add(Member(form_id, year), text)
-            if len(cached.index) == stamp["count"]:
-                cached.count, cached.last = stamp["count"], stamp["last"]
+        if cached and cached.last is not None and last is not None:
+            if last != cached.last:
+                changed = references.filter(updated_at__gt=cached.last)
+                for form_id, year, text, active in changed.values_list("perf_form_id", "year", "text", "is_active"):
+                    if active:
+                        cached.index.add(Member(form_id, year), text)
+                    else:
+                        cached.index.discard(form_id)
+                cached.last = last
+            if now - cached.checked < RECOUNT_SECONDS:
                 return cached.index
-        documents = (
-            (Member(form_id, year), text)
-            for form_id, year, text in references.values_list("perf_form_id", "year", "text").iterator(chunk_size=5000)
-        )
-        _cache[key] = _Cached(SimilarityIndex(documents), stamp["count"], stamp["last"])
+            if references.filter(is_active=True).count() == len(cached.index):
+                cached.checked = now
+                return cached.index
+        elif cached and cached.last == last and now - cached.checked < RECOUNT_SECONDS:
+            return cached.index
+        _cache[key] = _Cached(SimilarityIndex(_documents(references.filter(is_active=True))), last, now)
         return _cache[key].index
 
 
@@ -126,17 +142,21 @@ def _library_text(entry: LibraryEntry) -> str:
 
 def library_index(form_kind: str) -> _Cached:
     """The index of the kind's active library entries, with who may see each (scope, owner)."""
-    entries = LibraryEntry.objects.filter(form_kind=form_kind, is_active=True)
-    stamp = entries.aggregate(count=Count("pk"), last=Max("updated_at"))
     key = _cache_key("library", form_kind)
+    now = time.monotonic()
     with _lock:
         cached = _cache.get(key)
-        if cached and (cached.count, cached.last) == (stamp["count"], stamp["last"]):
+        if cached and now - cached.checked < LIBRARY_SECONDS:
+            return cached
+        entries = LibraryEntry.objects.filter(form_kind=form_kind, is_active=True)
+        last = entries.aggregate(last=Max("updated_at"))["last"]
+        if cached and cached.last == last and cached.extra["count"] == entries.count():
+            cached.checked = now
             return cached
         rows = list(entries.only("pk", "name", "explanation", "level2", "scope", "owner_id"))
         index = SimilarityIndex((Member(e.pk, 0), _library_text(e)) for e in rows)
         visible = {e.pk: (e.scope, e.owner_id) for e in rows}
-        _cache[key] = _Cached(index, stamp["count"], stamp["last"], {"visible": visible})
+        _cache[key] = _Cached(index, last, now, {"visible": visible, "count": len(rows)})
         return _cache[key]
 
 

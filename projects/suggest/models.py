@@ -28,6 +28,8 @@ class Reference(models.Model):
     text = models.TextField(_("比对文本"), max_length=DOCUMENT_MAX_LENGTH)
     # [[level1, level2, level3, value], ...] as the form had them.
     rows = models.JSONField(_("指标"), default=list)
+    # False once the form left APPROVED: kept (with updated_at bumped) so the cached indexes notice.
+    is_active = models.BooleanField(_("有效"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:

@@ -6,6 +6,8 @@ the published-form importer; `sync_approved` catches up with forms written in bu
 """
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from indicators.choices import FormKind
 from projects.choices import Status
@@ -16,6 +18,7 @@ from .models import Reference
 from .text import document
 
 BATCH = 1000
+FIELDS = ("origin", "kind", "year", "unit_name", "project_name", "text", "rows", "is_active")
 
 
 def texts_of(perf_form: PerformanceForm) -> tuple[str, str, str]:
@@ -43,7 +46,7 @@ def _reference(perf_form: PerformanceForm, origin: str, rows: list[Indicator]) -
 def record(perf_form: PerformanceForm, origin: str) -> Reference:
     """Make (or refresh) the form's reference from its content now."""
     fresh = _reference(perf_form, origin, list(perf_form.indicators.all()))
-    values = {f: getattr(fresh, f) for f in ("origin", "kind", "year", "unit_name", "project_name", "text", "rows")}
+    values = {f: getattr(fresh, f) for f in FIELDS}
     reference, _created = Reference.objects.update_or_create(perf_form=perf_form, defaults=values)
     return reference
 
@@ -53,17 +56,22 @@ def status_changed(perf_form: PerformanceForm, from_status: str, to_status: str)
     if to_status == Status.APPROVED:
         record(perf_form, Origin.APPROVED)
     elif from_status == Status.APPROVED:
-        Reference.objects.filter(perf_form=perf_form, origin=Origin.APPROVED).delete()
+        Reference.objects.filter(perf_form=perf_form, origin=Origin.APPROVED).update(
+            is_active=False, updated_at=timezone.now()
+        )
 
 
 def sync_approved(progress=None) -> tuple[int, int]:
-    """References for every approved form without one; approval references of forms no longer
-    approved removed. Returns (added, removed)."""
-    removed, _detail = (
-        Reference.objects.filter(origin=Origin.APPROVED).exclude(perf_form__status=Status.APPROVED).delete()
+    """References for every approved form without an active one; approval references of forms no
+    longer approved withdrawn. Returns (added, withdrawn)."""
+    withdrawn = (
+        Reference.objects.filter(origin=Origin.APPROVED, is_active=True)
+        .exclude(perf_form__status=Status.APPROVED)
+        .update(is_active=False, updated_at=timezone.now())
     )
     missing = (
-        PerformanceForm.objects.filter(status=Status.APPROVED, suggest_reference__isnull=True)
+        PerformanceForm.objects.filter(status=Status.APPROVED)
+        .filter(Q(suggest_reference__isnull=True) | Q(suggest_reference__is_active=False))
         .select_related("unit", "year")
         .order_by("pk")
     )
@@ -72,7 +80,7 @@ def sync_approved(progress=None) -> tuple[int, int]:
     while True:
         batch = list(missing.filter(pk__gt=last)[:BATCH])
         if not batch:
-            return added, removed
+            return added, withdrawn
         rows: dict[int, list[Indicator]] = {}
         for row in (
             Indicator.objects.filter(perf_form__in=batch)
@@ -82,7 +90,10 @@ def sync_approved(progress=None) -> tuple[int, int]:
             rows.setdefault(row.perf_form_id, []).append(row)
         with transaction.atomic():
             Reference.objects.bulk_create(
-                [_reference(f, Origin.APPROVED, rows.get(f.pk, [])) for f in batch], ignore_conflicts=True
+                [_reference(f, Origin.APPROVED, rows.get(f.pk, [])) for f in batch],
+                update_conflicts=True,
+                unique_fields=["perf_form"],
+                update_fields=[*FIELDS, "updated_at"],
             )
         added += len(batch)
         last = batch[-1].pk

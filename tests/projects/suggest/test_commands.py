@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from projects.choices import Status
+from projects.models import PerformanceForm
 from projects.suggest.models import Reference
 from tests.factories import PerformanceFormFactory
 
@@ -56,3 +57,11 @@ def test_suggest_index_catches_up_with_bulk_approved_forms(db, year, unit_a):
     assert list(Reference.objects.values_list("project_name", flat=True)) == ["批量生成的已批复表"]
     call_command("suggest_index", stdout=StringIO())
     assert Reference.objects.count() == 1
+
+
+def test_suggest_index_withdraws_approvals_of_forms_no_longer_approved(make_reference):
+    perf_form = make_reference("建设工程监督检测", [(*QUANTITY, "检测报告数", "=60份")])
+    PerformanceForm.objects.filter(pk=perf_form.pk).update(status=Status.RETURNED)  # as a bulk write would
+    call_command("suggest_index", stdout=StringIO())
+    assert not Reference.objects.get(perf_form=perf_form).is_active
+    assert run("--year", "2020", "--name", "建设工程监督检测") == []

@@ -8,6 +8,7 @@ from projects import services as form_services
 from projects.choices import Status
 from projects.exchange.importing import import_text_file
 from projects.models import PerformanceForm
+from projects.suggest import engine
 from projects.suggest.choices import Origin
 from projects.suggest.engine import grouped, suggest
 from projects.suggest.models import Reference
@@ -158,3 +159,12 @@ def test_one_query_set_per_request_once_warm(make_reference, django_assert_max_n
     suggest(kind="project", name="建设工程监督检测", year=2020)
     with django_assert_max_num_queries(4):
         suggest(kind="project", name="建设工程监督检测", year=2020)
+
+
+def test_a_deleted_form_leaves_at_the_next_recount(make_reference, monkeypatch):
+    perf_form = make_reference("建设工程监督检测", rows("检测报告数"))
+    make_reference("建设工程监督抽查", rows("专项检查次数"))
+    assert "检测报告数" in levels3(suggest(kind="project", name="建设工程监督检测", year=2020))
+    perf_form.delete()  # its reference goes by cascade, unseen by the newest updated_at
+    monkeypatch.setattr(engine, "RECOUNT_SECONDS", 0)
+    assert levels3(suggest(kind="project", name="建设工程监督检测", year=2020)) == ["专项检查次数"]

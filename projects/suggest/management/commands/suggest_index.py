@@ -13,4 +13,4 @@ class Command(BaseCommand):
         added, removed = sync_approved(
             progress=lambda n: self.stdout.write(f"  {n} …") if options["verbosity"] > 1 else None
         )
-        self.stdout.write(f"added {added} references, removed {removed}")
+        self.stdout.write(f"added {added} references, withdrew {removed}")
