@@ -70,6 +70,8 @@ from projects.models import (
     Status,
     Submission,
 )
+from projects.notices.models import Announcement, Notification
+from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
 from projects.suggest.models import Reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +88,11 @@ GUARDED = (
     ExportJob,
     AuditEntry,
     BackgroundJob,
+    Notification,
+    Announcement,
+    DepartmentDeadline,
+    UnitReopen,
+    ExpectedForm,
     Reference,
 )
 WRITERS = {
@@ -94,6 +101,8 @@ WRITERS = {
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
+    "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
     "projects/suggest/services.py": "suggestion references: made on approval and import, synced after bulk data",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
