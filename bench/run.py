@@ -43,7 +43,7 @@ TARGETS = {
 }
 
 # Benchmark modules beside the screens: each has run(fixtures, count, only) -> rows and TARGETS.
-PLUGINS: list[str] = ["bench.season", "bench.library", "bench.carryover"]
+PLUGINS: list[str] = ["bench.season", "bench.library", "bench.carryover", "bench.suggest"]
 
 
 def fifty_rows(response) -> None:

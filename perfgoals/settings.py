@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "projects.reviews.apps.ReviewsConfig",
     "projects.season.apps.SeasonConfig",
     "projects.notices.apps.NoticesConfig",
+    "projects.suggest.apps.SuggestConfig",
     # Development data (load_demo, generate_forms); production code never imports it.
     "projects.devdata.apps.DevdataConfig",
 ]

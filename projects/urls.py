@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .exchange import views as excel_views
+from .suggest import views as suggest_views
 from .views import carryover, editor, jobs, lists, review, review_out, review_templates
 
 app_name = "projects"
@@ -36,6 +37,7 @@ urlpatterns = [
     path("export/<int:job_pk>/", excel_views.export_status, name="excel_export_status"),
     path("export/<int:job_pk>/progress/", excel_views.export_progress, name="excel_export_progress"),
     path("export/<int:job_pk>/download/", excel_views.export_download, name="excel_export_download"),
+    path("suggest/", suggest_views.suggestions, name="suggest"),
     path("jobs/<int:job_pk>/", jobs.job_status, name="job_status"),
     path("jobs/<int:job_pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:job_pk>/download/", jobs.job_download, name="job_download"),

@@ -73,6 +73,7 @@ from projects.models import (
 from projects.notices.models import Announcement, Notification
 from projects.reviews.models import ItemScore, Scorecard, ScoreDraft
 from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
+from projects.suggest.models import Reference
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("projects", "indicators")
@@ -98,6 +99,7 @@ GUARDED = (
     ExpectedForm,
     LibraryEntry,
     LibraryTag,
+    Reference,
 )
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
@@ -110,6 +112,7 @@ WRITERS = {
     "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
     "projects/library/services.py": "the indicator library: entries, tags, import, usage counts",
     "projects/services/carryover.py": "carry-over: a draft based on an earlier form, a year rolled over",
+    "projects/suggest/services.py": "suggestion references: made on approval and import, synced after bulk data",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

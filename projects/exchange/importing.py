@@ -26,6 +26,8 @@ from ..accounts.models import Organization
 from ..lib.dates import DateError, in_order, parse_date
 from ..lib.money import MoneyError, parse_yuan
 from ..models import FiscalYear, PerformanceForm
+from ..suggest import services as suggestions
+from ..suggest.choices import Origin
 from .textimport import ParsedForm, Vocabulary, default_framework_code, parse_text, shorten
 
 logger = logging.getLogger(__name__)
@@ -314,6 +316,8 @@ def _store(parsed: ParsedForm) -> FormOutcome:
             "status": e.perf_form.get_status_display(),
         }
         return FormOutcome(parsed.number, title, UNTOUCHED, reason, e.perf_form.pk)
+    # A published form lends its rows, as published, to other units' suggestions (projects.suggest).
+    suggestions.record(imported.perf_form, Origin.IMPORTED)
     action = CREATED if imported.created else UPDATED
     return FormOutcome(parsed.number, title, action, form_id=imported.perf_form.pk)
 

@@ -19,6 +19,7 @@ from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, Performanc
 from ..notices.transitions import notify_transition
 from ..permissions import can_reopen, can_review, can_submit, can_withdraw
 from ..season.deadlines import filing_refusal
+from ..suggest import services as suggestions
 from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
 from .errors import SubmitBlocked, TransitionError
@@ -72,6 +73,8 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
     )
     # Told once the transition (and any scorecard written with it) is committed; a failed send is logged, not raised.
     transaction.on_commit(partial(notify_transition, event.pk), robust=True)
+    # An approved form lends its rows to other units' suggestions (projects.suggest).
+    suggestions.status_changed(perf_form, from_status, to_status)
     return event
 
 

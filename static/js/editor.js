@@ -251,14 +251,17 @@
     });
   }
 
+  function findGroup(scope, level1, level2) {
+    return editor.querySelector('tbody.indicator-group[data-scope="' + scope + '"][data-level1="' + CSS.escape(level1) +
+      '"][data-level2="' + CSS.escape(level2) + '"]');
+  }
+
   function copyScope(from, to, button) {
     var source = liveRows(from);
     if (liveRows(to).length && !window.confirm(button.dataset.confirm)) return;
     source.forEach(function (row) {
       var group = groupOf(row);
-      var selector = 'tbody.indicator-group[data-scope="' + to + '"][data-level1="' + CSS.escape(group.dataset.level1) +
-        '"][data-level2="' + CSS.escape(group.dataset.level2) + '"]';
-      var target = editor.querySelector(selector);
+      var target = findGroup(to, group.dataset.level1, group.dataset.level2);
       if (!target) {
         target = group.cloneNode(false);
         target.dataset.scope = to;
@@ -501,6 +504,24 @@
       target.scrollIntoView();
     }
   }
+
+  // For the editor's other scripts (suggest.js): add a row under a 一级/二级 of the tab shown
+  // (null when this form's framework has no such group), and the names of the rows there are.
+  window.perfgoalsEditor = {
+    addRow: function (fields) {
+      var panel = editor.querySelector("[data-scope-panel]:not([hidden])");
+      var group = panel && findGroup(panel.dataset.scopePanel, fields.level1, fields.level2);
+      if (!group) return null;
+      var row = newRow(group, null);
+      input(row, "level3").value = fields.level3 || "";
+      input(row, "value").value = fields.value || "";
+      valueTyped(row);
+      return row;
+    },
+    rowNames: function () {
+      return liveRows().map(function (row) { return input(row, "level3").value; });
+    }
+  };
 
   editor.querySelectorAll(ROW).forEach(setUp);
   window.addEventListener("hashchange", showLinkedRow);
