@@ -83,6 +83,7 @@ WRITERS = {
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/services/exchange.py": "the 一体化 exchange: generated codes, import through import_form",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {
