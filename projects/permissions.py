@@ -31,6 +31,11 @@ def can_administer(user) -> bool:
     return user.is_active and user.is_staff
 
 
+def can_exchange(user) -> bool:
+    """管理员: onboarding organizations and users, and the 一体化 exchange."""
+    return user.is_active and user.is_authenticated and user.is_admin
+
+
 def can_create(user, kind: str = FormKind.PROJECT) -> bool:
     """Fillers of a unit or department file project forms; only a department files its overall form."""
     if not (is_filler(user) and user.organization_id is not None):
