@@ -25,7 +25,9 @@ def county_rows() -> tuple[list[list[str]], list[list[str]]]:
     users = [["王管理", "wangadmin", "管理员", "县财政局", "admin@example.cn", ""]]
     users += [["赵审核", "zhaofin", "财政局审核人", "100000", "", "201000、县卫健局"]]
     users += [[f"部门审核{d}", f"dept{d}", "主管部门审核人", f"20{d}000", "", ""] for d in (1, 2, 3)]
-    users += [[f"填报人{u + 1}", f"filler{u + 1}", "单位填报人", units[u][1], f"f{u + 1}@example.cn", ""] for u in range(10)]
+    users += [
+        [f"填报人{u + 1}", f"filler{u + 1}", "单位填报人", units[u][1], f"f{u + 1}@example.cn", ""] for u in range(10)
+    ]
     return organizations, users
 
 

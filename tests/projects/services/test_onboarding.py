@@ -36,9 +36,17 @@ def test_generated_password_readable_and_random():
 def test_template_filled_imports_county(admin_user):
     organizations, users = county_files()
     checked, accounts = apply_files(organizations, users, admin_user)
-    assert checked.summary == {"new_organizations": 14, "existing_organizations": 0, "new_users": 15, "existing_users": 0}
+    assert checked.summary == {
+        "new_organizations": 14,
+        "existing_organizations": 0,
+        "new_users": 15,
+        "existing_users": 0,
+    }
     assert Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, parent__code="100000").count() == 3
-    assert Organization.objects.filter(kind=Organization.Kind.UNIT, parent__kind=Organization.Kind.DEPARTMENT).count() == 10
+    assert (
+        Organization.objects.filter(kind=Organization.Kind.UNIT, parent__kind=Organization.Kind.DEPARTMENT).count()
+        == 10
+    )
     assert len(accounts) == 15
     for account in accounts:
         user = User.objects.get(username=account.username)
@@ -69,7 +77,12 @@ def test_reimport_reports_existing_and_changes_nothing(admin_user):
     apply_files(*county_files(), admin_user)
     before = {u.username: u.password for u in User.objects.all()}
     checked, accounts = apply_files(*county_files(), admin_user)
-    assert checked.summary == {"new_organizations": 0, "existing_organizations": 14, "new_users": 0, "existing_users": 15}
+    assert checked.summary == {
+        "new_organizations": 0,
+        "existing_organizations": 14,
+        "new_users": 0,
+        "existing_users": 15,
+    }
     assert accounts == []
     assert {u.username: u.password for u in User.objects.all()} == before
 
@@ -77,17 +90,47 @@ def test_reimport_reports_existing_and_changes_nothing(admin_user):
 BAD = [
     (0, 1, ["县财政局", "100000", "学校", ""], "单位表第 3 行「类型」：应为财政局、主管部门或预算单位。"),
     (0, 2, ["县教育局", "201000", "主管部门", "100000"], "单位表第 4 行「单位名称」：与第 3 行重复。"),
-    (0, 5, ["孤儿单位", "209999", "预算单位", "不存在的部门"], "单位表第 7 行「上级单位」：找不到上级单位「不存在的部门」。"),
+    (
+        0,
+        5,
+        ["孤儿单位", "209999", "预算单位", "不存在的部门"],
+        "单位表第 7 行「上级单位」：找不到上级单位「不存在的部门」。",
+    ),
     (0, 5, ["错挂单位", "209998", "预算单位", "100000"], "单位表第 7 行「上级单位」：预算单位的上级必须是主管部门。"),
     (0, 5, ["重码单位", "201000", "预算单位", "201000"], "单位表第 7 行「单位代码」：与第 3 行重复。"),
     (1, 3, ["某人", "wangadmin", "单位填报人", "201001", "", ""], "用户表第 5 行「用户名」：与第 2 行重复。"),
-    (1, 3, ["某人", "someone", "领导", "201001", "", ""], "用户表第 5 行「角色」：应为单位填报人、主管部门审核人、财政局审核人、管理员之一。"),
-    (1, 3, ["某人", "someone", "单位填报人", "没有的单位", "", ""], "用户表第 5 行「所属单位」：找不到单位「没有的单位」。"),
-    (1, 3, ["某人", "someone", "主管部门审核人", "201001", "", ""], "用户表第 5 行「所属单位」：主管部门审核人应属于主管部门"),
+    (
+        1,
+        3,
+        ["某人", "someone", "领导", "201001", "", ""],
+        "用户表第 5 行「角色」：应为单位填报人、主管部门审核人、财政局审核人、管理员之一。",
+    ),
+    (
+        1,
+        3,
+        ["某人", "someone", "单位填报人", "没有的单位", "", ""],
+        "用户表第 5 行「所属单位」：找不到单位「没有的单位」。",
+    ),
+    (
+        1,
+        3,
+        ["某人", "someone", "主管部门审核人", "201001", "", ""],
+        "用户表第 5 行「所属单位」：主管部门审核人应属于主管部门",
+    ),
     (1, 3, ["某人", "some one", "单位填报人", "201001", "", ""], "用户表第 5 行「用户名」：只能包含字母"),
     (1, 3, ["某人", "someone", "单位填报人", "201001", "not-mail", ""], "用户表第 5 行「邮箱」：不是有效的邮箱地址。"),
-    (1, 3, ["某人", "someone", "单位填报人", "201001", "", "201000"], "用户表第 5 行「对口主管部门」：只有财政局审核人有对口主管部门。"),
-    (1, 3, ["某人", "someone", "财政局审核人", "100000", "", "201001"], "用户表第 5 行「对口主管部门」：「201001」不是已知的主管部门。"),
+    (
+        1,
+        3,
+        ["某人", "someone", "单位填报人", "201001", "", "201000"],
+        "用户表第 5 行「对口主管部门」：只有财政局审核人有对口主管部门。",
+    ),
+    (
+        1,
+        3,
+        ["某人", "someone", "财政局审核人", "100000", "", "201001"],
+        "用户表第 5 行「对口主管部门」：「201001」不是已知的主管部门。",
+    ),
 ]
 
 
@@ -110,7 +153,9 @@ def test_bad_row_named_and_nothing_written(sheet, index, row, message, admin_use
 def test_existing_name_with_other_kind_refused(admin_user, department):
     organizations = xlsx(onboarding.ORGANIZATION_COLUMNS, [["测试主管部门", "", "预算单位", "财政局"]], "单位.xlsx")
     checked = onboarding.plan(*read(organizations, None))
-    assert checked.problems == ["单位表第 2 行「单位名称」：系统里已有同名单位（主管部门，单位代码 空），与本行不一致。"]
+    assert checked.problems == [
+        "单位表第 2 行「单位名称」：系统里已有同名单位（主管部门，单位代码 空），与本行不一致。"
+    ]
 
 
 @pytest.mark.django_db
