@@ -37,12 +37,12 @@ def test_template_filled_imports_county(admin_user):
     organizations, users = county_files()
     checked, accounts = apply_files(organizations, users, admin_user)
     assert checked.summary == {
-        "new_organizations": 14,
+        "new_organizations": 13,
         "existing_organizations": 0,
         "new_users": 15,
         "existing_users": 0,
     }
-    assert Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, parent__code="100000").count() == 3
+    assert Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, parent__name="财政局").count() == 3
     assert (
         Organization.objects.filter(kind=Organization.Kind.UNIT, parent__kind=Organization.Kind.DEPARTMENT).count()
         == 10
@@ -56,7 +56,7 @@ def test_template_filled_imports_county(admin_user):
     assert finance.role == User.Role.FINANCE_REVIEWER
     assert sorted(finance.assigned_departments.values_list("name", flat=True)) == ["县卫健局", "县教育局"]
     assert User.objects.get(username="filler1").organization.code == "201001"
-    assert AuditEntry.objects.filter(action=AuditAction.IMPORT_ORGANIZATIONS).count() == 14
+    assert AuditEntry.objects.filter(action=AuditAction.IMPORT_ORGANIZATIONS).count() == 13
     assert AuditEntry.objects.filter(action=AuditAction.IMPORT_USERS).count() == 15
 
 
@@ -79,7 +79,7 @@ def test_reimport_reports_existing_and_changes_nothing(admin_user):
     checked, accounts = apply_files(*county_files(), admin_user)
     assert checked.summary == {
         "new_organizations": 0,
-        "existing_organizations": 14,
+        "existing_organizations": 13,
         "new_users": 0,
         "existing_users": 15,
     }
@@ -88,16 +88,16 @@ def test_reimport_reports_existing_and_changes_nothing(admin_user):
 
 
 BAD = [
-    (0, 1, ["县财政局", "100000", "学校", ""], "单位表第 3 行「类型」：应为财政局、主管部门或预算单位。"),
-    (0, 2, ["县教育局", "201000", "主管部门", "100000"], "单位表第 4 行「单位名称」：与第 3 行重复。"),
+    (0, 0, ["某单位", "100000", "学校", ""], "单位表第 2 行「类型」：应为财政局、主管部门或预算单位。"),
+    (0, 1, ["县教育局", "201000", "主管部门", "财政局"], "单位表第 3 行「单位名称」：与第 2 行重复。"),
     (
         0,
-        5,
+        4,
         ["孤儿单位", "209999", "预算单位", "不存在的部门"],
-        "单位表第 7 行「上级单位」：找不到上级单位「不存在的部门」。",
+        "单位表第 6 行「上级单位」：找不到上级单位「不存在的部门」。",
     ),
-    (0, 5, ["错挂单位", "209998", "预算单位", "100000"], "单位表第 7 行「上级单位」：预算单位的上级必须是主管部门。"),
-    (0, 5, ["重码单位", "201000", "预算单位", "201000"], "单位表第 7 行「单位代码」：与第 3 行重复。"),
+    (0, 4, ["错挂单位", "209998", "预算单位", "财政局"], "单位表第 6 行「上级单位」：预算单位的上级必须是主管部门。"),
+    (0, 4, ["重码单位", "201000", "预算单位", "201000"], "单位表第 6 行「单位代码」：与第 2 行重复。"),
     (1, 3, ["某人", "wangadmin", "单位填报人", "201001", "", ""], "用户表第 5 行「用户名」：与第 2 行重复。"),
     (
         1,
@@ -128,7 +128,7 @@ BAD = [
     (
         1,
         3,
-        ["某人", "someone", "财政局审核人", "100000", "", "201001"],
+        ["某人", "someone", "财政局审核人", "财政局", "", "201001"],
         "用户表第 5 行「对口主管部门」：「201001」不是已知的主管部门。",
     ),
 ]

@@ -53,7 +53,7 @@ def test_preview_confirm_and_passwords_once(admin_client):
     response = upload(admin_client, *county_files())
     assert response.status_code == 200
     content = response.content.decode()
-    assert content.count("data-organization") == 14 and content.count("data-user ") == 15
+    assert content.count("data-organization") == 13 and content.count("data-user ") == 15
     assert not User.objects.filter(username="filler1").exists()  # a preview writes nothing
     token = response.context["token"]
     response = admin_client.post(reverse("projects:onboarding_confirm"), {"token": token})
