@@ -6,7 +6,9 @@ module gathers a year's forms for it, records the codes an export has to invent 
 transaction that writes nothing when any file, row or form is refused.
 """
 
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -119,7 +121,9 @@ def _frameworks(year: FiscalYear) -> dict[str, dict]:
 
 def _export_row(row) -> dict:
     data = {name: getattr(row, name) for name in ROW_FIELDS}
-    data["indicator_value"] = yitihua.number_text(row.indicator_value) if row._states_number else row.indicator_value
+    # 指标值 and 计量单位 as the standard has them: the number and its unit, or the text of a 定性 row.
+    value = row.indicator_value
+    data["indicator_value"] = yitihua.number_text(value) if isinstance(value, Decimal) else value
     data["measure_unit"] = row.measure_unit
     return data
 
@@ -133,6 +137,8 @@ def export_year(year_number: int, *, by: User | None, progress=None) -> dict[str
     created = assign_codes(year, by=by)
     query = PerformanceForm.objects.filter(year=year).select_related("unit").prefetch_related("indicators")
     total = query.count()
+    if progress:
+        progress(0, total)
     forms, organizations = [], {}
     for done, perf_form in enumerate(query.order_by("pk").iterator(chunk_size=500), start=1):
         values = {entry.name: getattr(perf_form, entry.name) for entry in schema.fields(perf_form.kind)}
@@ -359,11 +365,8 @@ def export_task(job_pk: int) -> None:
             files = export_year(year, by=job.owner, progress=lambda done, total: jobs.report(job, done, total))
         except ExchangeError as exc:
             raise jobs.JobFailed(str(exc)) from exc
-        lines = [
-            _("%(name)s：%(rows)s 行") % {"name": name, "rows": max(data.count(b"\n") - 1, 0)}
-            for name, data in files.items()
-            if name.endswith(".csv")
-        ]
+        tables = json.loads(files[yitihua.MANIFEST])["tables"]
+        lines = [_("%(name)s：%(rows)s 行") % {"name": name, "rows": table["rows"]} for name, table in tables.items()]
         jobs.finish(job, result={"lines": lines}, file=yitihua.zip_bytes(files), file_name=f"yitihua-{year}.zip")
 
 
