@@ -111,8 +111,14 @@ def _indicator_columns(kind: str) -> list[Col]:
     row = schema.get
     return [
         Col("KPI_ID", _("指标编号"), max_length=36, required=True),
-        Col("KPI_PER_ID", _("绩效目标编号"), max_length=36, required=True),
-        Col(KEY_COLUMN[kind], _("项目代码") if kind == FormKind.PROJECT else _("部门代码"), CODE, required=True),
+        # Which goal row the indicator belongs to; the standard's tables link by PRO_CODE / DEPT_CODE.
+        Col("KPI_PER_ID", _("绩效目标编号"), ours=True, max_length=36, required=True),
+        Col(
+            KEY_COLUMN[kind],
+            _("项目代码") if kind == FormKind.PROJECT else _("部门代码"),
+            max_length=CODE,
+            required=True,
+        ),
         Col("KPI_LV1", _("一级指标代码"), max_length=30),
         Col("KPI_LV2", _("二级指标代码"), max_length=30),
         Col("KPI_LV3", _("三级指标代码"), max_length=30),
