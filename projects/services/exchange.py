@@ -146,7 +146,7 @@ def export_year(year_number: int, *, by: User | None, progress=None) -> dict[str
         forms.append(ExportForm(perf_form.kind, perf_form.unit.code, values, rows))
         if progress and done % 1000 == 0:
             progress(done, total)
-    for organization in _organizations_of(list(query.only("unit_id"))):
+    for organization in _organizations_of(list(PerformanceForm.objects.filter(year=year).only("unit_id"))):
         organizations[organization.pk] = organization
     parents = {o.pk: o.code for o in organizations.values()}
     agencies = [Agency(o.code, o.name, o.kind, parents.get(o.parent_id, "")) for o in organizations.values()]

@@ -61,7 +61,7 @@ def test_template_filled_imports_county(admin_user):
 
 
 @pytest.mark.django_db
-def test_template_download_reads_back_its_examples():
+def test_template_download_fill_import_round_trip():
     data = template_xlsx("单位", onboarding.ORGANIZATION_COLUMNS, examples=onboarding.ORGANIZATION_EXAMPLES)
     upload = xlsx(onboarding.ORGANIZATION_COLUMNS, onboarding.ORGANIZATION_EXAMPLES, "t.xlsx")
     upload.seek(0)
@@ -69,7 +69,15 @@ def test_template_download_reads_back_its_examples():
     upload.seek(0)
     rows = read_table(upload, onboarding.ORGANIZATION_COLUMNS, name="t.xlsx")
     assert [list(r.values.values()) for r in rows] == onboarding.ORGANIZATION_EXAMPLES
-    assert onboarding.plan(rows, []).problems == []
+    checked = onboarding.plan(rows, [])
+    assert checked.problems == []
+    onboarding.apply(checked.to_json(), by=None)
+    school = Organization.objects.get(code="201101")
+    assert (school.kind, school.parent.name, school.parent.parent.name) == (
+        Organization.Kind.UNIT,
+        "某某县教育局",
+        "某某县财政局",
+    )
 
 
 @pytest.mark.django_db
