@@ -384,7 +384,8 @@ def import_task(job_pk: int) -> None:
                 progress=lambda done, total: jobs.report(job, done, total),
             )
         except ExchangeError as exc:
-            jobs.finish(job, result={"ok": False, "lines": exc.messages})
+            refused = _("没有通过检查，没有写入任何数据。请修正以下问题后重新上传：")
+            jobs.finish(job, result={"ok": False, "lines": [refused, *exc.messages]})
             return
         jobs.finish(job, result={"ok": True, "lines": outcome.lines(), "outcome": outcome.to_json()})
 

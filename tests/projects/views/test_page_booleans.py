@@ -25,11 +25,14 @@ def superuser_left_a_filler(finance_bureau):
 @pytest.mark.parametrize(
     ("persona", "nav"),
     [
-        ("filler", {"is_filler": True, "is_reviewer": False, "can_administer": False}),
-        ("dept_reviewer", {"is_filler": False, "is_reviewer": True, "can_administer": False}),
-        ("finance_reviewer", {"is_filler": False, "is_reviewer": True, "can_administer": False}),
-        ("admin_user", {"is_filler": False, "is_reviewer": True, "can_administer": True}),
-        ("superuser_left_a_filler", {"is_filler": True, "is_reviewer": True, "can_administer": True}),
+        ("filler", {"is_filler": True, "is_reviewer": False, "can_administer": False, "can_exchange": False}),
+        ("dept_reviewer", {"is_filler": False, "is_reviewer": True, "can_administer": False, "can_exchange": False}),
+        ("finance_reviewer", {"is_filler": False, "is_reviewer": True, "can_administer": False, "can_exchange": False}),
+        ("admin_user", {"is_filler": False, "is_reviewer": True, "can_administer": True, "can_exchange": True}),
+        (
+            "superuser_left_a_filler",
+            {"is_filler": True, "is_reviewer": True, "can_administer": True, "can_exchange": True},
+        ),
     ],
 )
 def test_nav_links_follow_the_permissions(request, client, persona, nav):
@@ -50,6 +53,7 @@ def test_nav_without_a_user_shows_nothing():
         "is_filler": False,
         "is_reviewer": False,
         "can_administer": False,
+        "can_exchange": False,
     }
 
 
