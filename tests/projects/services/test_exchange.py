@@ -112,7 +112,8 @@ def _row(draw_text, sign, scope, standard, weight):
     return RowInput(
         level1="产出目标",
         level2="数量",
-        level3=draw_text or "指标",
+        # A 三级 is never blank: every form and importer strips it and requires it.
+        level3=draw_text.strip() or "指标",
         value=draw_text,
         scope=scope,
         sign=sign,
