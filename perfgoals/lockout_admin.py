@@ -2,13 +2,14 @@
 
 Axes' own admin is off (AXES_ENABLE_ADMIN = False): its list action and messages are English
 f-strings that no catalogue can translate. The model and field names are translated in
-perfgoals/locale_axes.
+perfgoals/locale_vendor.
 """
 
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
 from axes.admin import AccessLogAdmin
 from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin, messages
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,4 +40,11 @@ class AccessAttemptAdmin(BaseAccessAttemptAdmin):
         )
 
 
+def _access_log_name(log: AccessLog) -> str:
+    return _("%(user)s 的登录记录（%(time)s）") % {"user": log.username, "time": localtime(log.attempt_time)}
+
+
+# The change page and its breadcrumbs name a record by str(), which axes writes as an English
+# f-string ("Access Log for …") that no catalogue can reach.
+AccessLog.__str__ = _access_log_name
 admin.register(AccessLog)(AccessLogAdmin)

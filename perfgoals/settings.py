@@ -33,7 +33,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "perfgoals.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "perfgoals.apps.PerfgoalsConfig",
     "perfgoals.apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "perfgoals.apps.TasksDbConfig",
     "indicators.apps.IndicatorsConfig",
     "projects.apps.ProjectsConfig",
     "projects.accounts.apps.AccountsConfig",
@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "perfgoals.middleware.IdleSessionMiddleware",
+    # A generated or administrator-reset password is changed before anything else is opened.
+    "projects.accounts.middleware.ForcePasswordChangeMiddleware",
     "perfgoals.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,6 +94,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.perfgoals_nav",
+                "projects.notices.context_processors.bell",
+                # 填报进度 / 年度设置 links (projects/season).
+                "projects.season.context_processors.season_nav",
             ],
         },
     },
@@ -153,7 +158,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("PERFGOALS_SESSION_IDLE_MINUTES", "120")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "perfgoals" / "locale_axes"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "perfgoals" / "locale_vendor"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -281,3 +286,11 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "perfgoals@localhost")
 # How links in e-mails start (the address people open the app at).
 PERFGOALS_SITE_URL = os.environ.get("PERFGOALS_SITE_URL", "http://127.0.0.1:8000")
+# Announcements (通知公告) on the landing pages are cached per process this long (seconds): publishing or
+# withdrawing one clears the cache of the process that did it, the other processes follow within this time.
+PERFGOALS_ANNOUNCEMENT_CACHE_SECONDS = int(os.environ.get("PERFGOALS_ANNOUNCEMENT_CACHE_SECONDS", "60"))
+# Password reset e-mails a client address, and a single e-mail address, may ask for per hour.
+PERFGOALS_PASSWORD_RESET_PER_HOUR = int(os.environ.get("PERFGOALS_PASSWORD_RESET_PER_HOUR", "5"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PERFGOALS_PASSWORD_RESET_HOURS", "24")) * 3600
+# send_reminders notifies a unit's fillers when its deadline is this many days away ("7,3,1").
+PERFGOALS_REMINDER_DAYS = {int(d) for d in os.environ.get("PERFGOALS_REMINDER_DAYS", "7,3,1").split(",") if d.strip()}

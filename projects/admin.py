@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import FiscalYear, Indicator, PerformanceForm
 
@@ -23,7 +24,7 @@ class IndicatorInline(admin.TabularInline):
 class PerformanceFormAdmin(admin.ModelAdmin):
     """Read-only here: content changes go through the entry screens and services."""
 
-    list_display = ["project_name", "unit", "year", "kind", "status", "error_count", "warning_count"]
+    list_display = ["display_title", "unit", "year", "kind", "status", "error_count", "warning_count"]
     list_filter = ["year", "kind", "status"]
     search_fields = ["project_name", "unit__name"]
     list_select_related = ["unit", "year"]
@@ -34,3 +35,8 @@ class PerformanceFormAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("项目名称"), ordering="project_name")
+    def display_title(self, perf_form):
+        """A department form's title where a project form shows its name (its project_name is empty)."""
+        return perf_form.title

@@ -27,8 +27,22 @@ def require_reviewer(user) -> None:
 
 
 def can_administer(user) -> bool:
-    """Who gets into the Django admin (系统管理): staff, as Django itself decides."""
-    return user.is_active and user.is_staff
+    """Who administers (系统管理, the Django admin): the 管理员 role is all it takes.
+
+    projects.accounts.roles keeps is_staff and the 管理员 group in step with the role, so the
+    admin site lets exactly these users in.
+    """
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def can_view_audit(user) -> bool:
+    """The audit log (操作日志) is the administrators'."""
+    return can_administer(user)
+
+
+def can_publish_announcements(user) -> bool:
+    """通知公告 come from the administrators."""
+    return can_administer(user)
 
 
 def can_exchange(user) -> bool:
@@ -78,3 +92,52 @@ def get_form_or_404(user, pk, *, for_edit: bool = False) -> PerformanceForm:
         return queryset.select_related("unit__parent", "year", "framework").get(pk=pk)
     except (PerformanceForm.DoesNotExist, ValueError, TypeError):
         raise Http404(_("没有找到这张绩效目标表，或您无权查看。")) from None
+
+
+# -- the season (projects/season): 年度设置, 填报进度, 催报, reopening ------------------------------
+
+
+def can_manage_season(user) -> bool:
+    """年度设置 (open a year, its window and deadlines, the 项目库 list): admins."""
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
+def can_view_progress(user) -> bool:
+    """填报进度: admins and finance reviewers for every department, a 主管部门's reviewers for its units."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_admin or user.role == User.Role.FINANCE_REVIEWER:
+        return True
+    return user.role == User.Role.DEPT_REVIEWER and user.organization_id is not None
+
+
+def progress_departments(user) -> list[int] | None:
+    """The departments whose progress the user sees: None for all, else their pks (a 主管部门 its own)."""
+    if not can_view_progress(user):
+        return []
+    if user.is_admin or user.role == User.Role.FINANCE_REVIEWER:
+        return None
+    return [user.organization_id]
+
+
+def urge_departments(user) -> set[int] | None:
+    """Whose units the user may send a 催报 to: None for all (admins), else department pks — a
+    主管部门's reviewers their own, a finance reviewer the departments assigned to them."""
+    if not can_view_progress(user):
+        return set()
+    if user.is_admin:
+        return None
+    if user.role == User.Role.FINANCE_REVIEWER:
+        return set(user.assigned_departments.values_list("pk", flat=True))
+    return {user.organization_id}
+
+
+def can_urge(user, department_pk: int | None) -> bool:
+    """催报 to the units of this department (for many units, check them against urge_departments once)."""
+    scope = urge_departments(user)
+    return scope is None or department_pk in scope
+
+
+def can_reopen(user) -> bool:
+    """Letting a late unit submit again is the finance bureau's decision (its reviewers and admins)."""
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.FINANCE_REVIEWER)

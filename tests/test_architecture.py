@@ -70,19 +70,37 @@ from projects.models import (
     Status,
     Submission,
 )
+from projects.notices.models import Announcement, Notification
+from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("projects", "indicators")
 
 # -- the services write forms -------------------------------------------------------------
 
-GUARDED = (PerformanceForm, Indicator, FormEvent, Submission, RowComment, ExportJob, AuditEntry, BackgroundJob)
+GUARDED = (
+    PerformanceForm,
+    Indicator,
+    FormEvent,
+    Submission,
+    RowComment,
+    ExportJob,
+    AuditEntry,
+    BackgroundJob,
+    Notification,
+    Announcement,
+    DepartmentDeadline,
+    UnitReopen,
+    ExpectedForm,
+)
 WRITERS = {
     "projects/services/content.py": "the content services: create, save, import",
     "projects/services/workflow.py": "the workflow services: submit, withdraw, approve, return",
     "projects/services/exports.py": "the export services: start, run, recover and purge export jobs",
     "projects/services/audit.py": "the audit log's one writer",
     "projects/services/jobs.py": "background jobs: start, progress, finish",
+    "projects/notices/services.py": "notifications (send, read, mail) and announcements (publish, withdraw)",
+    "projects/season/services.py": "the season: years, deadlines, reopenings, expected forms, 催报",
     "projects/services/exchange.py": "the 一体化 exchange: generated codes, import through import_form",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }

@@ -159,11 +159,17 @@ def test_admin_unlocks_an_account(client, filler, admin_user):
     assert login(client, "filler", PASSWORD).status_code == 302
 
 
-def test_axes_catalogue_is_compiled_from_its_po():
-    folder = Path(settings.BASE_DIR) / "perfgoals" / "locale_axes" / "zh_Hans" / "LC_MESSAGES"
-    with (folder / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_vendor_catalogue_is_compiled_from_its_po(domain):
+    folder = Path(settings.BASE_DIR) / "perfgoals" / "locale_vendor" / "zh_Hans" / "LC_MESSAGES"
+    with (folder / f"{domain}.mo").open("rb") as mo:
         compiled = {k: v for k, v in gettext.GNUTranslations(mo)._catalog.items() if k}
-    source = dict(re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', (folder / "django.po").read_text("utf-8"), re.M))
+    entries = re.findall(
+        r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.*)"$', (folder / f"{domain}.po").read_text("utf-8"), re.M
+    )
+    source = {
+        (f"{context}\x04{msgid}" if context else msgid).replace('\\"', '"'): text for context, msgid, text in entries
+    }
     assert compiled == source
 
 

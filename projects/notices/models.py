@@ -13,6 +13,7 @@ BODY_MAX_LENGTH = 2000
 class NoticeKind(models.TextChoices):
     RETURNED = "returned", _("退回修改")
     APPROVED = "approved", _("审核通过")
+    REJECTED = "rejected", _("不予通过")
     TO_REVIEW = "to_review", _("待审核")
     DEADLINE = "deadline", _("截止提醒")
     URGE = "urge", _("催报")

@@ -1,5 +1,7 @@
 """The workflow of a form: submit, withdraw, approve and return, each with its event row."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,7 +12,9 @@ from indicators.warnings import FormWarning
 from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..models import REASON_MAX_LENGTH, Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
+from ..notices.transitions import notify_transition
 from ..permissions import can_review, can_submit, can_withdraw
+from ..season.deadlines import filing_refusal
 from . import audit
 from .content import BUDGET_FIELDS, HEADER_FIELDS, ROW_DATA_FIELDS, form_warnings, lock_form
 from .errors import SubmitBlocked, TransitionError
@@ -62,6 +66,8 @@ def _transition(perf_form: PerformanceForm, *, by, action: str, to_status: str, 
         summary=f"{event.get_action_display()}：{Status(from_status).label} → {Status(to_status).label}",
         detail={"event": event.pk, "action": action, "from": from_status, "to": to_status},
     )
+    # Told once the transition (and any scorecard written with it) is committed; a failed send is logged, not raised.
+    transaction.on_commit(partial(notify_transition, event.pk), robust=True)
     return event
 
 
@@ -91,6 +97,10 @@ def submit(*, perf_form: PerformanceForm, by) -> PerformanceForm:
         raise TransitionError(
             _("这张表当前的状态（%(status)s）不能提交。") % {"status": perf_form.get_status_display()}
         )
+    # The deadline holds for a first filing; a returned form may be resubmitted after it (the
+    # reviewer asked for the changes). A late unit submits again once the bureau reopens it.
+    if perf_form.status == Status.DRAFT and (refusal := filing_refusal(perf_form.unit, perf_form.year)):
+        raise TransitionError(refusal)
     rows = list(perf_form.indicators.all())
     found = form_warnings(perf_form, rows)
     errors = [w for w in found if w.is_error]

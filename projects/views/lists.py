@@ -21,6 +21,7 @@ from ..permissions import (
     is_reviewer,
 )
 from ..querysets import awaiting_statuses
+from ..season.deadlines import attach_countdowns
 from .common import _department_form_years
 from .queue_rows import queue_page_forms, queue_rows_html
 
@@ -89,6 +90,7 @@ def my_forms(request):
         perf_form.return_reason = reasons.get(perf_form.pk)
         perf_form.next_step = NEXT_STEPS[perf_form.status]
         perf_form.can_edit = can_edit(request.user, perf_form)
+    attach_countdowns(page.object_list)
     return render(
         request,
         "projects/my_forms.html",

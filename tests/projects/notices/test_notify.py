@@ -28,3 +28,12 @@ def test_notify_with_a_dedupe_key_sends_once():
     notify([user], kind=NoticeKind.DEADLINE, title="还有 3 天截止", dedupe_key="deadline:2021:3")
     notify([user], kind=NoticeKind.DEADLINE, title="还有 3 天截止", dedupe_key="deadline:2021:3")
     assert Notification.objects.filter(recipient=user).count() == 1
+
+
+def test_a_title_with_a_line_break_is_mailed_on_one_line(django_capture_on_commit_callbacks):
+    user = UserFactory(email="a@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([user], kind=NoticeKind.URGE, title="催报\n请尽快填报")
+    run_worker()
+
+    assert [m.subject for m in mail.outbox] == ["催报 请尽快填报"]
