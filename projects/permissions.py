@@ -46,8 +46,8 @@ def can_publish_announcements(user) -> bool:
 
 
 def can_exchange(user) -> bool:
-    """管理员: onboarding organizations and users, and the 一体化 exchange."""
-    return user.is_active and user.is_authenticated and user.is_admin
+    """Onboarding organizations and users, and the 一体化 exchange, are the administrators'."""
+    return can_administer(user)
 
 
 def can_create(user, kind: str = FormKind.PROJECT) -> bool:
