@@ -43,7 +43,7 @@ TARGETS = {
 }
 
 # Benchmark modules beside the screens: each has run(fixtures, count, only) -> rows and TARGETS.
-PLUGINS: list[str] = ["bench.season", "bench.library", "bench.carryover", "bench.suggest"]
+PLUGINS: list[str] = ["bench.season", "bench.library", "bench.carryover", "bench.suggest", "bench.exchange"]
 
 
 def fifty_rows(response) -> None:

@@ -214,6 +214,18 @@ PERFGOALS_UPLOAD_MAX_ROWS = int(os.environ.get("PERFGOALS_UPLOAD_MAX_ROWS", "200
 PERFGOALS_LIBRARY_EXPORT_MAX_ROWS = int(os.environ.get("PERFGOALS_LIBRARY_EXPORT_MAX_ROWS", "5000"))
 PERFGOALS_LIBRARY_IMPORT_MAX_ROWS = int(os.environ.get("PERFGOALS_LIBRARY_IMPORT_MAX_ROWS", "2000"))
 PERFGOALS_LIBRARY_INLINE_IMPORT_MAX = int(os.environ.get("PERFGOALS_LIBRARY_INLINE_IMPORT_MAX", "300"))
+# The 一体化 exchange (projects/exchange/yitihua.py): a year of 20,000 forms is some 400,000 indicator
+# rows and 150 MB of CSV. Caps per file (bytes and rows), on an uploaded zip, and on what it unpacks to.
+PERFGOALS_EXCHANGE_MAX_FILE_BYTES = int(os.environ.get("PERFGOALS_EXCHANGE_MAX_FILE_BYTES", str(256 * 1024 * 1024)))
+PERFGOALS_EXCHANGE_MAX_ROWS = int(os.environ.get("PERFGOALS_EXCHANGE_MAX_ROWS", "1000000"))
+PERFGOALS_EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("PERFGOALS_EXCHANGE_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
+PERFGOALS_EXCHANGE_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("PERFGOALS_EXCHANGE_MAX_UNZIPPED_BYTES", str(512 * 1024 * 1024))
+)
+# Onboarding (projects/services/onboarding.py): organizations and users per import. Each new user's
+# password is hashed in the request (so that no plaintext ever reaches the database or the task queue).
+PERFGOALS_ONBOARDING_MAX_ROWS = int(os.environ.get("PERFGOALS_ONBOARDING_MAX_ROWS", "1000"))
+PERFGOALS_ONBOARDING_MAX_USERS = int(os.environ.get("PERFGOALS_ONBOARDING_MAX_USERS", "300"))
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -1,6 +1,13 @@
 """What every page's navigation may show, decided in permissions.py and handed over as booleans."""
 
-from .permissions import can_administer, can_carry_over_year, can_view_review_stats, is_filler, is_reviewer
+from .permissions import (
+    can_administer,
+    can_carry_over_year,
+    can_exchange,
+    can_view_review_stats,
+    is_filler,
+    is_reviewer,
+)
 
 NAV_CHECKS = {
     "is_filler": is_filler,
@@ -8,6 +15,7 @@ NAV_CHECKS = {
     "can_administer": can_administer,
     "can_carry_over_year": can_carry_over_year,
     "can_view_review_stats": can_view_review_stats,
+    "can_exchange": can_exchange,
 }
 
 

@@ -45,6 +45,11 @@ def can_publish_announcements(user) -> bool:
     return can_administer(user)
 
 
+def can_exchange(user) -> bool:
+    """Onboarding organizations and users, and the 一体化 exchange, are the administrators'."""
+    return can_administer(user)
+
+
 def can_create(user, kind: str = FormKind.PROJECT) -> bool:
     """Fillers of a unit or department file project forms; only a department files its overall form."""
     if not (is_filler(user) and user.organization_id is not None):

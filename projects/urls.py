@@ -2,7 +2,7 @@ from django.urls import path
 
 from .exchange import views as excel_views
 from .suggest import views as suggest_views
-from .views import carryover, editor, jobs, lists, review, review_out, review_templates
+from .views import carryover, editor, exchange, jobs, lists, onboarding, review, review_out, review_templates
 
 app_name = "projects"
 
@@ -38,6 +38,15 @@ urlpatterns = [
     path("export/<int:job_pk>/progress/", excel_views.export_progress, name="excel_export_progress"),
     path("export/<int:job_pk>/download/", excel_views.export_download, name="excel_export_download"),
     path("suggest/", suggest_views.suggestions, name="suggest"),
+    path("onboarding/", onboarding.upload, name="onboarding"),
+    path("onboarding/template/<str:which>/", onboarding.template, name="onboarding_template"),
+    path("onboarding/confirm/", onboarding.confirm, name="onboarding_confirm"),
+    path("onboarding/done/", onboarding.result, name="onboarding_result"),
+    path("onboarding/passwords.xlsx", onboarding.passwords, name="onboarding_passwords"),
+    path("exchange/", exchange.exchange, name="exchange"),
+    path("exchange/export/", exchange.export, name="exchange_export"),
+    path("exchange/check/", exchange.check, name="exchange_check"),
+    path("exchange/import/<int:job_pk>/", exchange.import_view, name="exchange_import"),
     path("jobs/<int:job_pk>/", jobs.job_status, name="job_status"),
     path("jobs/<int:job_pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:job_pk>/download/", jobs.job_download, name="job_download"),

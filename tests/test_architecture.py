@@ -113,6 +113,7 @@ WRITERS = {
     "projects/library/services.py": "the indicator library: entries, tags, import, usage counts",
     "projects/services/carryover.py": "carry-over: a draft based on an earlier form, a year rolled over",
     "projects/suggest/services.py": "suggestion references: made on approval and import, synced after bulk data",
+    "projects/services/exchange.py": "the 一体化 exchange: generated codes, import through import_form",
     "projects/devdata/synthetic.py": "development data: bulk_create for speed (manage.py generate_forms)",
 }
 WRITE_METHODS = {

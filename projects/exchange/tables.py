@@ -69,7 +69,7 @@ def write_tables(tables: Sequence[Table]) -> bytes:
             ws.append([table.heading])
             ws.cell(row=1, column=1).font = Font(bold=True, size=13)
         header_row = ws.max_row + 1 if table.heading else 1
-        ws.append([c.header for c in table.columns])
+        ws.append([str(c.header) for c in table.columns])
         for index, column in enumerate(table.columns, start=1):
             cell = ws.cell(row=header_row, column=index)
             cell.font = bold

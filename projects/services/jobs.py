@@ -32,10 +32,15 @@ class JobFailed(Exception):
     """Raised inside `running` to end the job as failed with this (Chinese) message."""
 
 
-def start(kind: JobKind, *, by: User, params: dict, task) -> BackgroundJob:
-    """Create the job and queue `task(job.pk)` for the worker once the transaction commits."""
+def start(
+    kind: JobKind, *, by: User, params: dict, task, file: bytes | None = None, file_name: str = ""
+) -> BackgroundJob:
+    """Create the job and queue `task(job.pk)` for the worker once the transaction commits.
+
+    `file` is an upload the task works on (an import's zip), kept on the job rather than in the params.
+    """
     with transaction.atomic():
-        job = BackgroundJob.objects.create(kind=kind, owner=by, params=params)
+        job = BackgroundJob.objects.create(kind=kind, owner=by, params=params, file=file, file_name=file_name)
         result = task.enqueue(job.pk)
         BackgroundJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()

@@ -42,19 +42,55 @@ def test_nav_review_stats_link_follows_the_permission(request, client, persona, 
 @pytest.mark.parametrize(
     ("persona", "nav"),
     [
-        ("filler", {"is_filler": True, "is_reviewer": False, "can_administer": False, "can_carry_over_year": False}),
+        (
+            "filler",
+            {
+                "is_filler": True,
+                "is_reviewer": False,
+                "can_administer": False,
+                "can_carry_over_year": False,
+                "can_exchange": False,
+            },
+        ),
         (
             "dept_reviewer",
-            {"is_filler": False, "is_reviewer": True, "can_administer": False, "can_carry_over_year": False},
+            {
+                "is_filler": False,
+                "is_reviewer": True,
+                "can_administer": False,
+                "can_carry_over_year": False,
+                "can_exchange": False,
+            },
         ),
         (
             "finance_reviewer",
-            {"is_filler": False, "is_reviewer": True, "can_administer": False, "can_carry_over_year": False},
+            {
+                "is_filler": False,
+                "is_reviewer": True,
+                "can_administer": False,
+                "can_carry_over_year": False,
+                "can_exchange": False,
+            },
         ),
-        ("admin_user", {"is_filler": False, "is_reviewer": True, "can_administer": True, "can_carry_over_year": True}),
+        (
+            "admin_user",
+            {
+                "is_filler": False,
+                "is_reviewer": True,
+                "can_administer": True,
+                "can_carry_over_year": True,
+                "can_exchange": True,
+            },
+        ),
         (
             "superuser_left_a_filler",
-            {"is_filler": True, "is_reviewer": True, "can_administer": True, "can_carry_over_year": True},
+            {
+                "is_filler": True,
+                "is_reviewer": True,
+                "can_administer": True,
+                "can_carry_over_year": True,
+                "can_exchange": True,
+            },
         ),
     ],
 )
