@@ -22,6 +22,7 @@ from ..models import REASON_MAX_LENGTH, FiscalYear, PerformanceForm
 from ..notices.models import BODY_MAX_LENGTH, NoticeKind
 from ..notices.services import notify
 from ..permissions import can_manage_season, can_reopen_unit, urge_departments
+from ..reviews.seed import seed_templates
 from ..services import audit
 from .deadlines import today
 from .models import DepartmentDeadline, ExpectedForm, UnitReopen
@@ -83,6 +84,8 @@ def open_year(
             )
     except IntegrityError:
         raise SeasonError(_("%(year)s年度已经存在。") % {"year": year}) from None
+    # Its 四性审核 scorecards from the first day: the default templates, for admins to adjust.
+    seed_templates([fiscal_year])
     audit.record(
         AuditAction.YEAR,
         by=by,

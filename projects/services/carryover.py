@@ -40,6 +40,7 @@ from ..models import (
     project_code_taken,
 )
 from ..permissions import can_carry_over, can_carry_over_year, is_filler
+from ..reviews.seed import seed_templates
 from ..season.models import ExpectedForm
 from . import audit, jobs
 from .content import (
@@ -415,6 +416,8 @@ def _create_year(source: FiscalYear, target_year: int) -> FiscalYear:
             "department_framework": source.department_framework,
         },
     )
+    if _created:
+        seed_templates([year])
     return _year(year.year)
 
 

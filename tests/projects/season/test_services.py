@@ -4,10 +4,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
 
+from indicators.choices import FormKind
 from projects import services as form_services
 from projects.choices import AuditAction, Status
 from projects.models import AuditEntry, FiscalYear
+from projects.reviews.models import ReviewTemplate
 from projects.season import services
 from projects.season.deadlines import today
 from projects.season.models import DepartmentDeadline, UnitReopen
@@ -124,6 +127,10 @@ def test_open_year_with_window_and_audit(admin_user, year):
     assert (new.is_open, new.filing_closes) == (True, datetime.date(2021, 3, 31))
     entry = AuditEntry.objects.get(action=AuditAction.YEAR)
     assert entry.year == 2021 and entry.detail["filing_closes"] == "2021-03-31"
+    # The new year scores its reviews from the first day: a default 四性审核 template per form kind.
+    templates = ReviewTemplate.objects.filter(year=new)
+    assert sorted(templates.values_list("form_kind", flat=True)) == sorted(FormKind.values)
+    assert all(t.items.aggregate(total=Sum("max_points"))["total"] == 100 for t in templates)
 
 
 def test_open_year_refuses_duplicate_reversed_window_and_wrong_framework(admin_user, year):
