@@ -118,11 +118,17 @@ def complete_form(**kwargs) -> PerformanceForm:
 
 
 def review_template(year: FiscalYear, form_kind: str = FormKind.PROJECT) -> ReviewTemplate:
-    """The year's review template for a kind: four items of 25 points, one per dimension."""
+    """The year's review template for a kind: four items of 25 points, one per dimension.
+
+    A template already there (the demo seeds the default one, with more items) is given these four
+    instead, so that make_scorecard's points line up with its items.
+    """
     template, created = ReviewTemplate.objects.get_or_create(
         year=year, form_kind=form_kind, defaults={"name": f"{year.year}年度审核评分表"}
     )
-    if created:
+    four = [(d, f"{d.label}审核要点", 25) for d in Dimension]
+    if created or [(i.dimension, i.point, i.max_points) for i in template.items.all()] != four:
+        template.items.all().delete()
         for position, dimension in enumerate(Dimension):
             ReviewItem.objects.create(
                 template=template,

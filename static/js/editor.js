@@ -37,6 +37,7 @@
   }
 
   // For static/js/library_pick.js, which fills detail fields of a picked row.
+  // The editor's hooks for its other scripts (library_pick.js, suggest.js); more are added below.
   window.perfgoalsEditor = { writeDetails: writeDetails };
 
   function rowOf(element) {
@@ -505,9 +506,9 @@
     }
   }
 
-  // For the editor's other scripts (suggest.js): add a row under a 一级/二级 of the tab shown
-  // (null when this form's framework has no such group), and the names of the rows there are.
-  window.perfgoalsEditor = {
+  // For suggest.js: add a row under a 一级/二级 of the tab shown (null when this form's framework
+  // has no such group), and the names of the rows there are.
+  Object.assign(window.perfgoalsEditor, {
     addRow: function (fields) {
       var panel = editor.querySelector("[data-scope-panel]:not([hidden])");
       var group = panel && findGroup(panel.dataset.scopePanel, fields.level1, fields.level2);
@@ -521,7 +522,7 @@
     rowNames: function () {
       return liveRows().map(function (row) { return input(row, "level3").value; });
     }
-  };
+  });
 
   editor.querySelectorAll(ROW).forEach(setUp);
   window.addEventListener("hashchange", showLinkedRow);

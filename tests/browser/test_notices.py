@@ -63,6 +63,7 @@ def test_a_unit_sees_an_urge_in_the_bell_and_by_mail(open_page, live_server, dem
 def test_admin_publishes_an_announcement_and_reads_the_audit_log(open_page, live_server, demo, screen):
     from projects.accounts.models import Organization, User
     from projects.choices import AuditAction
+    from projects.models import AuditEntry
     from projects.services import audit
 
     admin = User.objects.get(username="admin")
@@ -83,7 +84,8 @@ def test_admin_publishes_an_announcement_and_reads_the_audit_log(open_page, live
 
     page.locator("[data-nav=audit]").click()
     page.wait_for_url(f"{live_server.url}/notices/audit/")
-    assert page.locator("[data-audit-entry]").count() == 4
+    # The three above, the announcement's, and what the demo's own history recorded (a page holds 50).
+    assert page.locator("[data-audit-entry]").count() == min(AuditEntry.objects.count(), 50) >= 4
     shot(page, f"notices-audit-{screen}")
     page.select_option("#id_action", AuditAction.REOPEN.value)
     page.locator("[data-action=search]").click()

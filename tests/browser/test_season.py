@@ -18,6 +18,7 @@ from projects.choices import AuditAction, Status
 from projects.devdata.demo import SH_DEPARTMENT, SH_UNIT_A, SH_UNIT_B
 from projects.models import AuditEntry, FiscalYear, PerformanceForm
 from projects.notices.models import NoticeKind, Notification
+from projects.reviews.models import ReviewTemplate
 from projects.season.deadlines import today
 from projects.season.models import DepartmentDeadline, ExpectedForm
 from tests.factories import complete_form
@@ -54,6 +55,7 @@ def _page_as(open_page, live_server, username, viewport=WIDE):
 
 
 def test_season_journey(open_page, live_server, tmp_path):
+    ReviewTemplate.objects.filter(year__year=2021).delete()
     FiscalYear.objects.filter(year=2021).delete()
     base = live_server.url
     closes = today() + datetime.timedelta(days=7)
