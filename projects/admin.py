@@ -6,7 +6,19 @@ from .models import FiscalYear, Indicator, PerformanceForm
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ["year", "is_open", "project_framework", "department_framework"]
+    """Read-only here: a year is opened and changed in 年度设置 (projects.season.services), which records
+    it in the audit log and gives the new year its review templates."""
+
+    list_display = ["year", "is_open", "filing_opens", "filing_closes", "project_framework", "department_framework"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class IndicatorInline(admin.TabularInline):

@@ -31,6 +31,13 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     # Staff status and the 管理员 group follow the role (projects.accounts.roles): nothing to tick.
     readonly_fields = ["is_staff", "last_login", "date_joined"]
 
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser changes a superuser (its password page included): a 管理员 who could would
+        # sign in as one and hand out every permission.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # A 管理员 administers people but cannot make anyone (themselves included) superuser or hand out
         # permissions beyond the role's: only a superuser can.
@@ -43,6 +50,13 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # A password typed on the admin's password page is the administrator's: its owner replaces it.
+        if request.method == "POST" and response.status_code == 302:
+            passwords.record_admin_set_password(User.objects.get(pk=id), by=request.user)
+        return response
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         roles.sync_admin_group(form.instance)
@@ -50,6 +64,8 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     @admin.action(description=_("重置密码（生成新密码，下次登录须修改）"), permissions=["change"])
     def reset_passwords(self, request, queryset):
         """Each selected user gets a generated password, shown on the page that follows and nowhere else."""
+        if not request.user.is_superuser:
+            queryset = queryset.exclude(is_superuser=True)
         users = list(queryset.select_related("organization").order_by("username")[: passwords.RESET_MAX_USERS + 1])
         if len(users) > passwords.RESET_MAX_USERS:
             message = gettext("一次最多重置 %(n)s 个用户的密码，请分批选择。") % {"n": passwords.RESET_MAX_USERS}

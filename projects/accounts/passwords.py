@@ -53,6 +53,20 @@ def reset_password(user: User, *, by: User) -> str:
     return password
 
 
+def record_admin_set_password(user: User, *, by: User) -> None:
+    """An administrator typed a new password for `user` (the admin's password page): changed at next sign-in."""
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    audit.record(
+        AuditAction.PASSWORD_RESET,
+        by=by,
+        unit=user.organization,
+        summary=_("管理员为 %(user)s（%(username)s）设置了新密码，须在下次登录时修改")
+        % {"user": user.display_name(), "username": user.username},
+        detail={"user": user.pk, "username": user.username, "typed": True},
+    )
+
+
 def password_chosen(user: User) -> None:
     """The user set a password of their own: no more forced change (called by the change and reset forms)."""
     user.must_change_password = False

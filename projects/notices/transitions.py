@@ -4,10 +4,11 @@ Called by projects.services.workflow after the transition commits, so that a rol
 announces itself and a Scorecard written in the same transaction (reviews) is already there to quote.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ..accounts.models import Organization, User
+from ..lib.text import plain_number
 from ..models import Action, FormEvent, PerformanceForm, Status
 from ..reviews.models import Scorecard
 from .models import NoticeKind, Notification
@@ -25,11 +26,14 @@ def department_reviewers_of(perf_form: PerformanceForm) -> QuerySet[User]:
 
 
 def finance_reviewers_of(perf_form: PerformanceForm) -> QuerySet[User]:
-    """Finance reviewers assigned (对口) to the form's 主管部门; all of them when nobody is assigned."""
+    """Finance reviewers assigned (对口) to the form's 主管部门, who alone can act on it; when nobody is
+    assigned, the administrators (who may act at either step) — never reviewers who could not open it."""
     department = perf_form.unit.department
     reviewers = User.objects.filter(role=User.Role.FINANCE_REVIEWER, is_active=True)
     assigned = reviewers.filter(assigned_departments=department) if department is not None else reviewers.none()
-    return assigned if assigned.exists() else reviewers
+    if assigned.exists():
+        return assigned
+    return User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True)
 
 
 def _scorecard_lines(event: FormEvent) -> str:
@@ -38,7 +42,8 @@ def _scorecard_lines(event: FormEvent) -> str:
     if scorecard is None:
         return ""
     lines = [
-        _("综合评定：%(grade)s（%(total)s 分）") % {"grade": scorecard.get_grade_display(), "total": scorecard.total}
+        _("综合评定：%(grade)s（%(total)s 分）")
+        % {"grade": scorecard.get_grade_display(), "total": plain_number(scorecard.total)}
     ]
     if scorecard.opinion:
         lines.append(_("修改完善意见：%(opinion)s") % {"opinion": scorecard.opinion})

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from indicators.warnings import FormWarning
 
 from ..choices import AuditAction
+from ..lib.text import plain_number
 from ..models import REASON_MAX_LENGTH, Indicator, PerformanceForm, Status
 from ..services import audit, workflow
 from ..services.content import form_warnings, lock_form
@@ -132,7 +133,7 @@ def _parse_points(text: str, item: ReviewItem) -> tuple[Decimal | None, str | No
     if not points.is_finite() or points < 0 or points > item.max_points:
         return None, _("「%(item)s」的得分须在 0 到 %(max)s 分之间（现在是 %(text)s）。") % {
             "item": name,
-            "max": item.max_points.normalize(),
+            "max": plain_number(item.max_points),
             "text": text[:12],
         }
     if (points / HALF) % 1 != 0:
@@ -155,7 +156,7 @@ def evaluate(
         elif value != entry.suggested and not remark:
             problems.append(
                 _("「%(item)s」的得分（%(points)s）与建议得分（%(suggested)s）不同，请在说明中写明理由。")
-                % {"item": item.point, "points": value.normalize(), "suggested": entry.suggested.normalize()}
+                % {"item": item.point, "points": plain_number(value), "suggested": plain_number(entry.suggested)}
             )
         if len(remark) > REASON_MAX_LENGTH:
             problems.append(_("「%(item)s」的说明最多 %(n)s 个字。") % {"item": item.point, "n": REASON_MAX_LENGTH})
@@ -180,7 +181,7 @@ def evaluate(
                     "须写明修改完善意见（至少 %(n)s 个字），填报单位将看到。"
                 )
                 % {
-                    "total": total.normalize(),
+                    "total": plain_number(total),
                     "grade": Grade(grade).label,
                     "outcome": Outcome(outcome).label,
                     "n": workflow.MIN_REASON_LENGTH,
@@ -265,7 +266,7 @@ def decide(
         summary=_("%(stage)s评分 %(total)s 分，评为“%(grade)s”：%(outcome)s")
         % {
             "stage": Stage(stage).label,
-            "total": evaluation.total.normalize(),
+            "total": plain_number(evaluation.total),
             "grade": Grade(evaluation.grade).label,
             "outcome": Outcome(evaluation.outcome).label,
         },

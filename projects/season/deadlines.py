@@ -83,6 +83,8 @@ class Countdown:
 def filing_refusal(unit: Organization, year: FiscalYear, on: datetime.date | None = None) -> str | None:
     """Why `unit` may not submit a new form in `year` today, or None when it may."""
     on = on or today()
+    if not year.is_open:
+        return _("%(year)s已关闭填报，不能再提交。如确需补报，请联系财政局。") % {"year": year}
     if year.filing_opens and on < year.filing_opens:
         return _("%(year)s的填报从 %(date)s 开始，现在还不能提交。") % {
             "year": year,

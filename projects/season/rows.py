@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ..models import FiscalYear
+from ..models import FiscalYear, Status
 from . import dashboard
 from .deadlines import Countdown
 
@@ -42,14 +42,23 @@ def cells_html(cells: list[tuple[str, int, str]]) -> str:
     return "".join(parts)
 
 
-def unit_cells(unit: dashboard.UnitProgress, year: FiscalYear) -> list[tuple[str, int, str]]:
-    """A unit's numbers, each linked to its list: the queue for a status, its expected forms otherwise."""
+def unit_cells(
+    unit: dashboard.UnitProgress, year: FiscalYear, *, drafts_in_queue: bool = True
+) -> list[tuple[str, int, str]]:
+    """A unit's numbers, each linked to its list: the queue for a status, its expected forms otherwise.
+
+    A reviewer's queue never holds a draft no one submitted yet (only an admin's does): for them the
+    草稿 count leads to the unit's expected forms, which list their drafts, rather than to an empty queue.
+    """
     queue = f"{reverse('projects:queue')}?year={year.pk}&unit={unit.pk}&status="
     expected = f"{reverse('season:expected_list', args=[unit.pk])}?year={year.year}"
-    return [(key, unit.counts.get(key), f"{queue}{key}" if key in STATUSES else expected) for key in dashboard.KEYS]
+    in_queue = STATUSES if drafts_in_queue else tuple(s for s in STATUSES if s != Status.DRAFT)
+    return [(key, unit.counts.get(key), f"{queue}{key}" if key in in_queue else expected) for key in dashboard.KEYS]
 
 
-def unit_rows_html(units: list[dashboard.UnitProgress], year: FiscalYear, *, selectable: bool) -> SafeString:
+def unit_rows_html(
+    units: list[dashboard.UnitProgress], year: FiscalYear, *, selectable: bool, drafts_in_queue: bool = True
+) -> SafeString:
     own = escape(_("本部门"))
     rows = []
     for unit in units:
@@ -66,7 +75,7 @@ def unit_rows_html(units: list[dashboard.UnitProgress], year: FiscalYear, *, sel
             f'<tr data-unit="{unit.pk}"{pending}>{box}'
             f'<th scope="row"><label for="unit-{unit.pk}">{escape(unit.name)}</label>{badge}</th>'
             f'<td class="text-nowrap">{countdown_html(unit.countdown)}</td>'
-            f"{cells_html(unit_cells(unit, year))}"
+            f"{cells_html(unit_cells(unit, year, drafts_in_queue=drafts_in_queue))}"
             f'<td class="num">{dashboard.percent(counts.completion, digits=0)}</td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped or a number

@@ -60,5 +60,5 @@ def progress_xlsx_task(job_pk: int) -> None:
             job,
             result={"lines": [_("%(year)s填报进度表已生成。") % {"year": year}]},
             file=content,
-            file_name=f"progress-{year.year}.xlsx",
+            file_name=_("%(year)s年填报进度.xlsx") % {"year": year.year},
         )

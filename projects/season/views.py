@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -146,7 +146,7 @@ def expected_template(request):
     response = HttpResponse(
         importing.template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = 'attachment; filename="project-list-template.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, _("项目库导入模板.xlsx"))
     return response
 
 
@@ -225,7 +225,8 @@ def _department_filter(request, user) -> list[int] | None:
     chosen = request.GET.get("department", "")
     if not chosen:
         return scope
-    if not chosen.isdigit() or (scope is not None and int(chosen) not in scope):
+    # A sane id length: a thousand-digit one would overflow the database's integer.
+    if not chosen.isdigit() or len(chosen) > 18 or (scope is not None and int(chosen) not in scope):
         raise Http404(_("没有找到这个主管部门，或您无权查看。"))
     return [int(chosen)]
 
@@ -265,7 +266,11 @@ def progress(request):
             "department": one,
             "totals": totals,
             "department_rows": [(d, _department_cells(d, year)) for d in result.departments] if one is None else [],
-            "unit_rows_html": unit_rows_html(one.units, year, selectable=can_urge(user, one.pk)) if one else "",
+            "unit_rows_html": (
+                unit_rows_html(one.units, year, selectable=can_urge(user, one.pk), drafts_in_queue=user.is_admin)
+                if one
+                else ""
+            ),
             "heads": [dashboard.LABELS[key] for key in dashboard.KEYS],
             "sees_all": progress_departments(user) is None,
             "chart_data": charts.chart_data(result),
@@ -289,7 +294,7 @@ def progress_units(request):
     result = dashboard.progress(year, departments=_department_filter(request, user))
     units = [u for u in result.units() if u.counts.get(key)]
     page = Paginator(units, UNIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [(u, unit_cells(u, year)) for u in page.object_list]
+    page.object_list = [(u, unit_cells(u, year, drafts_in_queue=user.is_admin)) for u in page.object_list]
     names = {d.pk: d.name for d in result.departments}
     return render(
         request,
@@ -327,12 +332,14 @@ def urge(request):
     _require(can_view_progress(user))
     year = _chosen_year(request)
     query = {"year": year.year}
-    if request.GET.get("department", "").isdigit():
+    if request.GET.get("department", "").isdigit() and len(request.GET["department"]) <= 18:
         query["department"] = request.GET["department"]
     back = f"{reverse('season:progress')}?{urlencode(query)}"
     form = UrgeForm(request.POST)
     # One past the cap is enough to refuse; a forged list of a million ids never reaches the database.
-    picked = [int(pk) for pk in request.POST.getlist("unit")[: services.MAX_URGE_UNITS + 1] if pk.isdigit()]
+    picked = [
+        int(pk) for pk in request.POST.getlist("unit")[: services.MAX_URGE_UNITS + 1] if pk.isdigit() and len(pk) <= 18
+    ]
     if not form.is_valid() or len(picked) > services.MAX_URGE_UNITS:
         messages.error(
             request,

@@ -30,6 +30,7 @@ from .. import schema
 from ..accounts.models import Organization, User
 from ..choices import AuditAction, JobKind, JobStatus
 from ..lib.carry import unchanged_rows
+from ..library import services as library_services
 from ..models import (
     BackgroundJob,
     FiscalYear,
@@ -193,6 +194,8 @@ def carry_over_form(*, source: PerformanceForm, year: FiscalYear, by: User) -> P
     for row in rows:
         row.perf_form = perf_form
     Indicator.objects.bulk_create(rows, batch_size=ROW_BATCH)
+    # The copies are uses of their library entries too.
+    library_services.recount_usage({row.library_entry_id for row in rows if row.library_entry_id} or ())
     _record_expected(year, [perf_form])
     audit.record(
         AuditAction.CARRY_OVER,
@@ -469,6 +472,8 @@ def _insert_batch(target: FiscalYear, batch: list[_Planned]) -> tuple[list[Carry
         perf_forms.append(perf_form)
     PerformanceForm.objects.bulk_create(perf_forms)
     new_rows = _copy_rows([perf_form.pk for perf_form in perf_forms])
+    picked = Indicator.objects.filter(perf_form__in=perf_forms, library_entry__isnull=False)
+    library_services.recount_usage(set(picked.values_list("library_entry_id", flat=True)) or ())
     _record_expected(target, perf_forms)
     created = [
         CarryOverItem(item.unit, item.title, item.source_id, perf_form.pk)

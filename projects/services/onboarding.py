@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from ..accounts.models import Organization, User
 from ..choices import AuditAction
 from ..exchange.tables import Column, ReadRow
+from ..permissions import can_exchange
 from . import audit
 
 ORGANIZATIONS_TITLE = gettext_lazy("单位")
@@ -404,6 +405,8 @@ class NewAccount:
 @transaction.atomic
 def apply(stored: dict, *, by: User) -> tuple[Plan, list[NewAccount]]:
     """Create what a checked plan lists as new; raises OnboardingError (nothing written) if it no longer holds."""
+    if not can_exchange(by):
+        raise PermissionDenied(_("只有管理员可以导入单位和用户。"))
     raw = Plan.from_json(stored)
     # Back to the rows as written, then checked again against the database as it is now.
     for row in raw.organizations:

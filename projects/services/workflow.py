@@ -104,9 +104,10 @@ def submit(*, perf_form: PerformanceForm, by) -> PerformanceForm:
         raise TransitionError(
             _("这张表当前的状态（%(status)s）不能提交。") % {"status": perf_form.get_status_display()}
         )
-    # The deadline holds for a first filing; a returned form may be resubmitted after it (the
-    # reviewer asked for the changes). A late unit submits again once the bureau reopens it.
-    if perf_form.status == Status.DRAFT and (refusal := filing_refusal(perf_form.unit, perf_form.year)):
+    # The deadline (and a closed year) holds for a first filing: a form once submitted — returned by
+    # a reviewer, or withdrawn by the unit to fix something — may be submitted again after it. A late
+    # unit files a new form once the bureau reopens it.
+    if perf_form.submitted_at is None and (refusal := filing_refusal(perf_form.unit, perf_form.year)):
         raise TransitionError(refusal)
     rows = list(perf_form.indicators.all())
     found = form_warnings(perf_form, rows)

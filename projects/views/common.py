@@ -53,8 +53,12 @@ def _timeline(perf_form):
 
 
 def _open_return(perf_form, events):
-    """The return whose reason and row comments the unit must see (until it resubmits)."""
-    if perf_form.status != Status.RETURNED:
+    """The return whose reason and row comments the unit must see (until it resubmits).
+
+    A form graded 差 and then reopened by the finance bureau is returned too: what to fix is the
+    不予通过 decision's opinion and row remarks (the reopening itself only says why it was allowed).
+    """
+    if perf_form.status not in (Status.RETURNED, Status.REJECTED):
         return None
-    returns = [e for e in events if e.action == Action.RETURN]
+    returns = [e for e in events if e.action in (Action.RETURN, Action.REJECT)]
     return returns[-1] if returns else None

@@ -61,11 +61,13 @@ def home(request):
 
 
 def _return_reasons(perf_forms) -> dict[int, str]:
-    """The latest return reason of each returned form on a page, in one query."""
-    returned = [f.pk for f in perf_forms if f.status == Status.RETURNED]
+    """The latest return (or 不予通过) reason of each returned or rejected form on a page, in one query."""
+    returned = [f.pk for f in perf_forms if f.status in (Status.RETURNED, Status.REJECTED)]
     if not returned:
         return {}
-    events = FormEvent.objects.filter(perf_form_id__in=returned, action=Action.RETURN).order_by("created_at", "pk")
+    events = FormEvent.objects.filter(perf_form_id__in=returned, action__in=(Action.RETURN, Action.REJECT)).order_by(
+        "created_at", "pk"
+    )
     return dict(events.values_list("perf_form_id", "reason"))
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..lib.diff import diff_snapshots
+from ..lib.text import plain_number
 from ..models import REASON_MAX_LENGTH, Status
 from ..permissions import (
     can_download_opinion,
@@ -196,7 +197,7 @@ def _decided_message(scorecard) -> str:
     """What happened, in the words of the step: the finance bureau 批复, the department passes it on."""
     scored = _("%(stage)s %(total)s 分，评为“%(grade)s”") % {
         "stage": scorecard.get_stage_display(),
-        "total": scorecard.total.normalize(),
+        "total": plain_number(scorecard.total),
         "grade": scorecard.get_grade_display(),
     }
     if scorecard.outcome in reviews.PASSING:

@@ -7,6 +7,7 @@ from indicators.choices import Sign
 
 from ..exchange.layout import TableRow
 from ..lib.carry import unchanged_rows
+from ..lib.text import plain_number
 from ..models import Indicator
 from ..reviews.services import SheetItem
 
@@ -16,8 +17,7 @@ OPS = {"=": "＝", ">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "range": "�
 def _plain(value: Decimal | None) -> str:
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    return plain_number(value)
 
 
 def parsed_parts(row: Indicator) -> tuple[str, str, str]:

@@ -84,6 +84,26 @@ def test_returned_form_may_be_resubmitted_after_deadline(ready_form, filler, yea
     assert ready_form.status == Status.SUBMITTED
 
 
+def test_withdrawn_form_may_be_resubmitted_after_deadline(ready_form, filler, year):
+    """撤回 to fix something is not a late first filing: the unit must not be locked out by its own withdrawal."""
+    form_services.submit(perf_form=ready_form, by=filler)
+    form_services.withdraw(perf_form=ready_form, by=filler)
+    year.filing_closes = _past(1)
+    year.save()
+    form_services.submit(perf_form=ready_form, by=filler)
+    ready_form.refresh_from_db()
+    assert ready_form.status == Status.SUBMITTED
+
+
+def test_submit_in_a_closed_year_refused(ready_form, filler, year):
+    year.is_open = False
+    year.save()
+    with pytest.raises(TransitionError, match="已关闭填报"):
+        form_services.submit(perf_form=ready_form, by=filler)
+    ready_form.refresh_from_db()
+    assert ready_form.status == Status.DRAFT
+
+
 @pytest.mark.parametrize(
     ("reason", "days", "message"),
     [

@@ -251,3 +251,12 @@ def test_urge_finance_reviewer_only_assigned_departments(
     client.force_login(finance_reviewer)
     assert _urge(client, [unit_a]).status_code == 302
     assert AuditEntry.objects.filter(action=AuditAction.URGE, unit=unit_a, actor=finance_reviewer).count() == 1
+
+
+def test_forged_long_ids_are_a_404_or_ignored_never_a_500(admin_client_for, season):
+    client = admin_client_for()
+    huge = "9" * 30
+    assert client.get(reverse("season:progress"), {"year": season.year, "department": huge}).status_code == 404
+    response = client.post(f"{reverse('season:urge')}?year={season.year}", {"unit": [huge], "message": ""})
+    assert response.status_code == 302
+    assert not Notification.objects.exists()

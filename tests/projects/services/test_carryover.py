@@ -278,3 +278,24 @@ def test_start_carry_over_refuses_fillers_and_a_second_roll_over(filler, finance
     carryover.start_carry_over(source_year=2020, target_year=2021, unit=None, by=admin)
     with pytest.raises(CarryOverRefused, match="已有一个结转任务"):
         carryover.start_carry_over(source_year=2020, target_year=2022, unit=None, by=admin)
+
+
+def test_carry_over_counts_the_copies_as_uses_of_their_library_entries(seeds):
+    """A row picked from the library carries its entry; the entry's usage count follows, one form or a year."""
+    from indicators.models import LibraryEntry
+    from projects.library import services as library_services
+
+    source = next(f for f in seeds if f.kind == FormKind.PROJECT)
+    row = source.indicators.first()
+    entry = LibraryEntry.objects.create(
+        framework=source.framework, level1=row.level1, level2=row.level2, name=row.level3
+    )
+    source.indicators.filter(pk=row.pk).update(library_entry=entry)
+    library_services.recount_usage([entry.pk])
+    filler = UserFactory(organization=source.unit)
+    carry_over_form(source=source, year=FiscalYearFactory(year=2022, is_open=True), by=filler)
+    entry.refresh_from_db()
+    assert entry.usage_count == Indicator.objects.filter(library_entry=entry).count() == 2
+    carry_over_year(source_year=2020, target_year=2023)
+    entry.refresh_from_db()
+    assert entry.usage_count == Indicator.objects.filter(library_entry=entry).count() == 3
