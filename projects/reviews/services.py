@@ -310,10 +310,14 @@ def current_draft(perf_form: PerformanceForm) -> ScoreDraft | None:
 
 
 def batch_candidates(user):
-    """Saved drafts of forms awaiting `user`, at the stage they await, whose outcome approves."""
-    awaiting = PerformanceForm.objects.awaiting(user)
+    """The user's own saved drafts whose outcome approves, of forms still at the stage they were scored for.
+
+    A reviewer batch-approves what they scored: their drafts, not their colleagues'. Scope needs no
+    check here (a draft is only saved on a form in the reviewer's queue, and approve_batch checks
+    every form again); the stage and version do, as the form may have moved on since.
+    """
     drafts = (
-        ScoreDraft.objects.filter(perf_form__in=awaiting, outcome__in=PASSING)
+        ScoreDraft.objects.filter(reviewer=user, outcome__in=PASSING)
         .select_related("perf_form__unit")
         .order_by("perf_form__unit__name", "perf_form__project_name", "pk")
     )
