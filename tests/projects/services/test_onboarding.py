@@ -61,7 +61,7 @@ def test_template_filled_imports_county(admin_user):
 
 
 @pytest.mark.django_db
-def test_template_download_fill_import_round_trip():
+def test_template_download_fill_import_round_trip(admin_user):
     data = template_xlsx("单位", onboarding.ORGANIZATION_COLUMNS, examples=onboarding.ORGANIZATION_EXAMPLES)
     upload = xlsx(onboarding.ORGANIZATION_COLUMNS, onboarding.ORGANIZATION_EXAMPLES, "t.xlsx")
     upload.seek(0)
@@ -71,7 +71,7 @@ def test_template_download_fill_import_round_trip():
     assert [list(r.values.values()) for r in rows] == onboarding.ORGANIZATION_EXAMPLES
     checked = onboarding.plan(rows, [])
     assert checked.problems == []
-    onboarding.apply(checked.to_json(), by=None)
+    onboarding.apply(checked.to_json(), by=admin_user)
     school = Organization.objects.get(code="201101")
     assert (school.kind, school.parent.name, school.parent.parent.name) == (
         Organization.Kind.UNIT,
@@ -183,3 +183,22 @@ def test_user_cap(settings, admin_user):
     organizations, users = county_files()
     checked = onboarding.plan(*read(organizations, users))
     assert "一次最多导入 5 个新用户（本次 15 个）" in checked.problems[0]
+
+
+@pytest.mark.django_db
+def test_apply_refused_for_a_non_admin(filler):
+    """The service checks its own guard: a view's check is a courtesy."""
+    from django.core.exceptions import PermissionDenied
+
+    checked = onboarding.plan(
+        read_table(
+            xlsx(onboarding.ORGANIZATION_COLUMNS, onboarding.ORGANIZATION_EXAMPLES, "t.xlsx"),
+            onboarding.ORGANIZATION_COLUMNS,
+            name="t.xlsx",
+        ),
+        [],
+    )
+    before = Organization.objects.count()
+    with pytest.raises(PermissionDenied):
+        onboarding.apply(checked.to_json(), by=filler)
+    assert Organization.objects.count() == before
