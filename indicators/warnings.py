@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from projects.lib.dates import in_order
 from projects.lib.money import format_wan, format_yuan
@@ -113,6 +114,15 @@ class FormWarning:
         return self.severity == Severity.ERROR
 
 
+def counts_by_code(found: list[FormWarning]) -> dict[str, tuple[str, int]]:
+    """{code: (severity, n)} of the errors and warnings found, as a form stores them per rule (hints left out)."""
+    by_code: dict[str, tuple[str, int]] = {}
+    for w in found:
+        if w.severity != Severity.HINT:
+            by_code[w.code] = (w.severity, by_code.get(w.code, (w.severity, 0))[1] + 1)
+    return by_code
+
+
 def counts(found: list[FormWarning]) -> tuple[int, int]:
     """(errors, warnings) as a form stores them: hints are counted in neither."""
     errors = sum(1 for w in found if w.severity == Severity.ERROR)
@@ -124,6 +134,7 @@ class Rule:
     code: str
     severity: str
     check: Callable
+    title: str  # what the rule checks, a few words (lazy): the dashboard's "by rule" chart labels it so
     kinds: tuple[str, ...] = (PROJECT, DEPARTMENT)
     # rules that judge the target skip rows whose value is empty or a placeholder:
     # value_missing / value_placeholder already say what is wrong there
@@ -134,21 +145,21 @@ FORM_RULES: list[Rule] = []
 ROW_RULES: list[Rule] = []
 
 
-def form_rule(code: str, severity: str, kinds: tuple[str, ...] = (PROJECT, DEPARTMENT)):
+def form_rule(code: str, severity: str, kinds: tuple[str, ...] = (PROJECT, DEPARTMENT), *, title: str):
     """Register a form rule: check(ctx) yields (field, message) for every failure."""
 
     def register(check):
-        FORM_RULES.append(Rule(code, severity, check, kinds))
+        FORM_RULES.append(Rule(code, severity, check, title, kinds))
         return check
 
     return register
 
 
-def row_rule(code: str, severity: str, judges_value: bool = True):
+def row_rule(code: str, severity: str, judges_value: bool = True, *, title: str):
     """Register a row rule: check(row, ctx) returns a message, or None when the row passes."""
 
     def register(check):
-        ROW_RULES.append(Rule(code, severity, check, judges_value=judges_value))
+        ROW_RULES.append(Rule(code, severity, check, title, judges_value=judges_value))
         return check
 
     return register
@@ -292,7 +303,7 @@ def _percent(share: Decimal) -> str:
 # Indicator rows
 
 
-@row_rule("value_missing", ERROR, judges_value=False)
+@row_rule("value_missing", ERROR, judges_value=False, title=_lazy("未填写指标值"))
 def value_missing(row: Row, ctx: Context) -> str | None:
     if not row.is_blank:
         return None
@@ -301,7 +312,7 @@ def value_missing(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label}
 
 
-@row_rule("value_placeholder", ERROR, judges_value=False)
+@row_rule("value_placeholder", ERROR, judges_value=False, title=_lazy("指标值是占位符"))
 def value_placeholder(row: Row, ctx: Context) -> str | None:
     if not row.is_placeholder:
         return None
@@ -311,7 +322,7 @@ def value_placeholder(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "value": row.shown_value}
 
 
-@row_rule("value_vague", WARNING)
+@row_rule("value_vague", WARNING, title=_lazy("指标值只说明方向"))
 def value_vague(row: Row, ctx: Context) -> str | None:
     if row.target.kind == QUANTITATIVE or re.search(r"[0-9]", row.value):
         return None  # "提高10%" names an amount
@@ -326,7 +337,7 @@ def value_vague(row: Row, ctx: Context) -> str | None:
 
 # A hint, not a warning: published forms write `100%` and `10次` throughout (18 of the 25
 # warnings of the published 衡东县 department form were this one).
-@row_rule("op_missing", HINT)
+@row_rule("op_missing", HINT, title=_lazy("没有写比较符号"))
 def op_missing(row: Row, ctx: Context) -> str | None:
     if row.target.kind != QUANTITATIVE or row.target.op_written or row.data.sign:
         return None
@@ -336,7 +347,7 @@ def op_missing(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "value": row.shown_value, "number": row.value}
 
 
-@row_rule("value_note_required", ERROR, judges_value=False)
+@row_rule("value_note_required", ERROR, judges_value=False, title=_lazy("缺少指标值说明（定量其他）"))
 def value_note_required(row: Row, ctx: Context) -> str | None:
     if row.data.sign != Sign.OTHER or row.data.value_note.strip():
         return None
@@ -345,7 +356,7 @@ def value_note_required(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label}
 
 
-@row_rule("qualitative_without_note", WARNING)
+@row_rule("qualitative_without_note", WARNING, title=_lazy("定性指标没有说明"))
 def qualitative_without_note(row: Row, ctx: Context) -> str | None:
     if row.data.sign != Sign.QUALITATIVE or row.data.value_note.strip():
         return None
@@ -355,7 +366,7 @@ def qualitative_without_note(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "value": row.shown_value}
 
 
-@row_rule("weights_missing", WARNING, judges_value=False)
+@row_rule("weights_missing", WARNING, judges_value=False, title=_lazy("未填写权重"))
 def weights_missing(row: Row, ctx: Context) -> str | None:
     if not ctx.data.weights_enabled or row.data.weight is not None:
         return None
@@ -368,7 +379,7 @@ def _amount(target: Target) -> Decimal:
     return target.high if target.high is not None else target.low
 
 
-@row_rule("annual_exceeds_overall", WARNING)
+@row_rule("annual_exceeds_overall", WARNING, title=_lazy("年度目标大于总体目标"))
 def annual_exceeds_overall(row: Row, ctx: Context) -> str | None:
     """A year's part of a quantity cannot exceed the whole period's; shares (%) are not parts."""
     target = row.target
@@ -392,7 +403,7 @@ def annual_exceeds_overall(row: Row, ctx: Context) -> str | None:
     return None
 
 
-@row_rule("unit_missing", WARNING)
+@row_rule("unit_missing", WARNING, title=_lazy("没有计量单位"))
 def unit_missing(row: Row, ctx: Context) -> str | None:
     if row.target.kind != QUANTITATIVE or row.target.unit or _name_unit(row):
         return None
@@ -402,7 +413,7 @@ def unit_missing(row: Row, ctx: Context) -> str | None:
     }
 
 
-@row_rule("percent_over_100", WARNING)
+@row_rule("percent_over_100", WARNING, title=_lazy("百分比超过100%"))
 def percent_over_100(row: Row, ctx: Context) -> str | None:
     target = row.target
     if target.kind != QUANTITATIVE or target.unit != "%":
@@ -418,7 +429,7 @@ def percent_over_100(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "value": row.shown_value}
 
 
-@row_rule("rate_not_percent", WARNING)
+@row_rule("rate_not_percent", WARNING, title=_lazy("比率不是百分比"))
 def rate_not_percent(row: Row, ctx: Context) -> str | None:
     name = re.sub(r"\([%‰]\)$", "", row.name)
     if not name.endswith("率") or any(name.endswith(word) for word in ctx.setting("rate_exceptions")):
@@ -431,7 +442,7 @@ def rate_not_percent(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "value": row.shown_value}
 
 
-@row_rule("count_fractional", WARNING)
+@row_rule("count_fractional", WARNING, title=_lazy("计数指标有小数"))
 def count_fractional(row: Row, ctx: Context) -> str | None:
     target = row.target
     if target.kind != QUANTITATIVE or not target.unit or target.unit[0] not in ctx.setting("count_units"):
@@ -446,7 +457,7 @@ def count_fractional(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "unit": target.unit, "value": row.shown_value}
 
 
-@row_rule("cost_op", WARNING)
+@row_rule("cost_op", WARNING, title=_lazy("成本指标写了下限"))
 def cost_op(row: Row, ctx: Context) -> str | None:
     if not row.is_cost or row.target.kind != QUANTITATIVE or row.target.op not in (">=", ">"):
         return None
@@ -458,7 +469,7 @@ def cost_op(row: Row, ctx: Context) -> str | None:
     }
 
 
-@row_rule("duplicate_indicator", WARNING, judges_value=False)
+@row_rule("duplicate_indicator", WARNING, judges_value=False, title=_lazy("三级指标重名"))
 def duplicate_indicator(row: Row, ctx: Context) -> str | None:
     if not row.name:
         return None
@@ -470,7 +481,7 @@ def duplicate_indicator(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "first": first.index + 1}
 
 
-@row_rule("name_too_long", WARNING, judges_value=False)
+@row_rule("name_too_long", WARNING, judges_value=False, title=_lazy("指标名称过长"))
 def name_too_long(row: Row, ctx: Context) -> str | None:
     limit = ctx.setting("name_max_length")
     if len(row.name) <= limit:
@@ -481,7 +492,7 @@ def name_too_long(row: Row, ctx: Context) -> str | None:
     ) % {"name": row.label, "length": len(row.name), "limit": limit}
 
 
-@row_rule("level2_unknown", WARNING, judges_value=False)
+@row_rule("level2_unknown", WARNING, judges_value=False, title=_lazy("二级指标不在指标体系中"))
 def level2_unknown(row: Row, ctx: Context) -> str | None:
     level1 = _category(row.data.level1)
     for name, children in ctx.data.framework.items():
@@ -497,7 +508,7 @@ def level2_unknown(row: Row, ctx: Context) -> str | None:
     return None
 
 
-@row_rule("level1_unknown", WARNING, judges_value=False)
+@row_rule("level1_unknown", WARNING, judges_value=False, title=_lazy("一级指标不在指标体系中"))
 def level1_unknown(row: Row, ctx: Context) -> str | None:
     framework = ctx.data.framework
     if not framework or _category(row.data.level1) in {_category(name) for name in framework}:
@@ -511,7 +522,7 @@ def level1_unknown(row: Row, ctx: Context) -> str | None:
 # Whole form
 
 
-@form_rule("level1_missing", ERROR)
+@form_rule("level1_missing", ERROR, title=_lazy("一级指标下没有指标"))
 def level1_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     present = {_category(r.data.level1) for r in ctx.rows}
     for name in ctx.data.framework:
@@ -519,7 +530,7 @@ def level1_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
             yield None, _("一级指标“%(level1)s”下没有任何指标。请至少填写一项该类指标。") % {"level1": name}
 
 
-@form_rule("weights_sum", ERROR)
+@form_rule("weights_sum", ERROR, title=_lazy("权重合计不为100"))
 def weights_sum(ctx: Context) -> Iterator[tuple[str | None, str]]:
     if not ctx.data.weights_enabled:
         return
@@ -539,7 +550,7 @@ def weights_sum(ctx: Context) -> Iterator[tuple[str | None, str]]:
             )
 
 
-@form_rule("scope_set_missing", WARNING, kinds=(PROJECT,))
+@form_rule("scope_set_missing", WARNING, kinds=(PROJECT,), title=_lazy("跨年度项目缺少年度或总体目标"))
 def scope_set_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     start, end = ctx.data.header.get("planned_start"), ctx.data.header.get("planned_end")
     if not start or not end or start.year == end.year:
@@ -559,7 +570,7 @@ def scope_set_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     )
 
 
-@form_rule("money_looks_like_yuan", WARNING, kinds=(DEPARTMENT,))
+@form_rule("money_looks_like_yuan", WARNING, kinds=(DEPARTMENT,), title=_lazy("金额疑似按元填写"))
 def money_looks_like_yuan(ctx: Context) -> Iterator[tuple[str | None, str]]:
     """A department form is typed in 万元; 5,606,100 there (560 亿元) was meant as 元."""
     limit = Decimal(str(ctx.setting("yuan_in_wan_from"))) * 10000
@@ -581,7 +592,7 @@ def money_looks_like_yuan(ctx: Context) -> Iterator[tuple[str | None, str]]:
         )
 
 
-@form_rule("output_quantity_missing", WARNING)
+@form_rule("output_quantity_missing", WARNING, title=_lazy("没有产出数量指标"))
 def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     framework = ctx.data.framework
     # a framework without an output-quantity category cannot ask for one
@@ -591,7 +602,7 @@ def output_quantity_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
         yield None, _("没有产出数量指标。请在“产出”下的“数量”中至少填写一项，如“抽查工地数 =30个”。")
 
 
-@form_rule("same_as_last_year", HINT)
+@form_rule("same_as_last_year", HINT, title=_lazy("目标值与上年相同"))
 def same_as_last_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
     """A carried-over form whose every target is still last year's: the filler may have forgotten them."""
     rows = ctx.rows
@@ -599,7 +610,7 @@ def same_as_last_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
         yield None, _("每一项指标的目标值都与上年相同（沿用上年）。请确认今年的目标是否需要调整。")
 
 
-@form_rule("text_missing", ERROR)
+@form_rule("text_missing", ERROR, title=_lazy("必填内容未填写"))
 def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
     for key, label in ctx.data.header_fields("narrative").items():
         text = normalize(ctx.data.header.get(key))
@@ -608,7 +619,7 @@ def text_missing(ctx: Context) -> Iterator[tuple[str | None, str]]:
             yield key, _("“%(label)s”未填写。请补充该项内容。") % {"label": label}
 
 
-@form_rule("date_order", ERROR, kinds=(PROJECT,))
+@form_rule("date_order", ERROR, kinds=(PROJECT,), title=_lazy("完成日期早于开始日期"))
 def date_order(ctx: Context) -> Iterator[tuple[str | None, str]]:
     start, end = ctx.data.header.get("planned_start"), ctx.data.header.get("planned_end")
     if not in_order(start, end):
@@ -622,7 +633,7 @@ def date_order(ctx: Context) -> Iterator[tuple[str | None, str]]:
         )
 
 
-@form_rule("date_outside_year", WARNING, kinds=(PROJECT,))
+@form_rule("date_outside_year", WARNING, kinds=(PROJECT,), title=_lazy("实施日期不在年度内"))
 def date_outside_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
     for key, label in ctx.data.header_fields("date").items():
         day = ctx.data.header.get(key)
@@ -637,7 +648,7 @@ def date_outside_year(ctx: Context) -> Iterator[tuple[str | None, str]]:
             )
 
 
-@form_rule("budget_current_exceeds_total", ERROR, kinds=(PROJECT,))
+@form_rule("budget_current_exceeds_total", ERROR, kinds=(PROJECT,), title=_lazy("当年预算超过总预算"))
 def budget_current_exceeds_total(ctx: Context) -> Iterator[tuple[str | None, str]]:
     current, total = ctx.data.budget.get("current_budget"), ctx.data.budget.get("total_budget")
     if current is not None and total is not None and current > total:
@@ -651,7 +662,7 @@ def budget_current_exceeds_total(ctx: Context) -> Iterator[tuple[str | None, str
         )
 
 
-@form_rule("budget_prev_overspent", WARNING, kinds=(PROJECT,))
+@form_rule("budget_prev_overspent", WARNING, kinds=(PROJECT,), title=_lazy("上年执行数超过上年预算"))
 def budget_prev_overspent(ctx: Context) -> Iterator[tuple[str | None, str]]:
     executed, budget = ctx.data.budget.get("prev_executed"), ctx.data.budget.get("prev_budget")
     if executed is not None and budget is not None and executed > budget:
@@ -665,7 +676,7 @@ def budget_prev_overspent(ctx: Context) -> Iterator[tuple[str | None, str]]:
         )
 
 
-@form_rule("budget_jump", WARNING, kinds=(PROJECT,))
+@form_rule("budget_jump", WARNING, kinds=(PROJECT,), title=_lazy("预算与上年相比变化较大"))
 def budget_jump(ctx: Context) -> Iterator[tuple[str | None, str]]:
     current, prev = ctx.data.budget.get("current_budget"), ctx.data.budget.get("prev_budget")
     if current is None or prev is None or prev <= 0:
@@ -700,7 +711,7 @@ def _budget_sum(ctx: Context, keys: list[str]) -> Decimal:
     return sum((ctx.data.budget.get(k) or Decimal(0) for k in keys), Decimal(0))
 
 
-@form_rule("budget_income_mismatch", ERROR, kinds=(DEPARTMENT,))
+@form_rule("budget_income_mismatch", ERROR, kinds=(DEPARTMENT,), title=_lazy("资金来源合计不符"))
 def budget_income_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
     total, parts = ctx.data.budget.get("fund_total"), _budget_sum(ctx, INCOME_FIELDS)
     if total is not None and parts != total:
@@ -714,7 +725,7 @@ def budget_income_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
         )
 
 
-@form_rule("budget_expense_mismatch", ERROR, kinds=(DEPARTMENT,))
+@form_rule("budget_expense_mismatch", ERROR, kinds=(DEPARTMENT,), title=_lazy("支出合计不符"))
 def budget_expense_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
     total, parts = ctx.data.budget.get("fund_total"), _budget_sum(ctx, EXPENSE_FIELDS)
     if total is not None and parts != total:
@@ -725,7 +736,7 @@ def budget_expense_mismatch(ctx: Context) -> Iterator[tuple[str | None, str]]:
         )
 
 
-@form_rule("cost_exceeds_budget", WARNING, kinds=(DEPARTMENT,))
+@form_rule("cost_exceeds_budget", WARNING, kinds=(DEPARTMENT,), title=_lazy("成本指标超过预算"))
 def cost_exceeds_budget(ctx: Context) -> Iterator[tuple[str | None, str]]:
     total = ctx.data.budget.get("fund_total")
     if total is None:
@@ -746,3 +757,8 @@ def cost_exceeds_budget(ctx: Context) -> Iterator[tuple[str | None, str]]:
             )
             % {"costs": format_wan(costs), "total": format_wan(total)},
         )
+
+
+def rule_titles() -> dict[str, str]:
+    """{code: title} of every registered rule, in the active language."""
+    return {rule.code: str(rule.title) for rule in FORM_RULES + ROW_RULES}

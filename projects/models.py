@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from indicators.choices import Sign, TargetScope
+from indicators.choices import Severity, Sign, TargetScope
 from indicators.models import FormKind, IndicatorFramework
 from indicators.targets import QUANTITATIVE, parse_target
 
@@ -411,6 +411,31 @@ class Indicator(models.Model):
         if target.op_written and Sign.of_target(target) != self.sign:
             return self.value
         return f"{Sign(self.sign).label}{target.low}{target.unit}"
+
+
+class FormWarningCount(models.Model):
+    """How many errors or warnings of one rule a form has, stored with its error_count / warning_count.
+
+    The dashboard's "by rule" chart counts forms per rule from these in one GROUP BY; hints are
+    not stored, as the two counts leave them out. Written by the content services on every save,
+    by the carry-over and by `manage.py refresh_warning_counts`.
+    """
+
+    perf_form = models.ForeignKey(
+        PerformanceForm, on_delete=models.CASCADE, related_name="warning_counts", verbose_name=_("绩效目标表")
+    )
+    code = models.CharField(_("检查规则"), max_length=60)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices)
+    count = models.PositiveIntegerField(_("次数"))
+
+    class Meta:
+        verbose_name = _("检查规则计数")
+        verbose_name_plural = _("检查规则计数")
+        constraints = [models.UniqueConstraint(fields=["perf_form", "code"], name="unique_warning_count_per_form_code")]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self):
+        return f"{self.code}: {self.count}"
 
 
 class AppendOnlyModel(models.Model):

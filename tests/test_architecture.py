@@ -64,6 +64,7 @@ from projects.models import (
     BackgroundJob,
     ExportJob,
     FormEvent,
+    FormWarningCount,
     Indicator,
     PerformanceForm,
     RowComment,
@@ -83,6 +84,7 @@ PACKAGES = ("projects", "indicators")
 GUARDED = (
     PerformanceForm,
     Indicator,
+    FormWarningCount,
     FormEvent,
     Submission,
     RowComment,

@@ -36,15 +36,24 @@ from django.utils import timezone
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind, IndicatorFramework
 from indicators.targets import QUANTITATIVE, parse_target
-from indicators.warnings import FormData, RowData, check_form, counts
+from indicators.warnings import FormData, RowData, check_form, counts, counts_by_code
 from projects import schema
 from projects.accounts.models import Organization, User
 from projects.exchange.importing import fiscal_year_for
 from projects.exchange.textimport import parse_text
-from projects.models import Action, FormEvent, Indicator, PerformanceForm, RowComment, Status, Submission
+from projects.models import (
+    Action,
+    FormEvent,
+    FormWarningCount,
+    Indicator,
+    PerformanceForm,
+    RowComment,
+    Status,
+    Submission,
+)
 
 # apply_target is what save_form runs on every row (parse, then fit the number to the column).
-from projects.services.content import apply_target
+from projects.services.content import apply_target, warning_count_rows
 from projects.services.workflow import snapshot
 
 DEFAULT_PASSWORD = "perfgoals-demo"
@@ -569,6 +578,14 @@ def _write_batch(drafts: list[Draft], builder: _Builder, users: dict, scopes: di
     rng = builder.rng
     found_by_form = [builder.check(d) for d in drafts]
     PerformanceForm.objects.bulk_create([d.form for d in drafts])
+    FormWarningCount.objects.bulk_create(
+        [
+            row
+            for draft, found in zip(drafts, found_by_form, strict=True)
+            for row in warning_count_rows(draft.form.pk, counts_by_code(found))
+        ],
+        batch_size=2000,
+    )
 
     indicators: list[list[Indicator]] = []
     targets: dict[str, Indicator] = {}

@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from indicators.choices import Severity
+from indicators.warnings import rule_titles
+
 from ..choices import Status
 from .dashboard import CHECK_LABELS, CHECKS, NOT_STARTED, Progress
 
@@ -16,6 +19,8 @@ COLOURS = {
     Status.REJECTED: "#343a40",
 }
 CHECK_COLOURS = {"with_errors": "#b02a37", "with_warnings": "#e0a100", "clean": "#198754"}
+# The "by rule" chart's stacks: the severities a form stores per rule (hints are not stored).
+SEVERITY_COLOURS = {Severity.ERROR: CHECK_COLOURS["with_errors"], Severity.WARNING: CHECK_COLOURS["with_warnings"]}
 STACK = (
     NOT_STARTED,
     Status.DRAFT,
@@ -25,6 +30,23 @@ STACK = (
     Status.APPROVED,
     Status.REJECTED,
 )
+
+
+def rules_chart(result: Progress) -> dict:
+    """The "by rule" chart: the rules most forms have, labelled by title (a rule since removed, by its code)."""
+    titles = rule_titles()
+    return {
+        "rules": [titles.get(code, code) for code, _by_severity in result.by_rule],
+        "codes": [code for code, _by_severity in result.by_rule],
+        "series": [
+            {
+                "name": str(severity.label),
+                "color": colour,
+                "data": [by_severity.get(severity, 0) for _code, by_severity in result.by_rule],
+            }
+            for severity, colour in SEVERITY_COLOURS.items()
+        ],
+    }
 
 
 def chart_data(result: Progress) -> dict:
@@ -65,4 +87,5 @@ def chart_data(result: Progress) -> dict:
             }
             for key in CHECKS
         ],
+        "by_rule": rules_chart(result),
     }

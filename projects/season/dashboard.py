@@ -1,9 +1,9 @@
 """填报进度: what each unit was expected to file, what it has filed and in which state, by department.
 
 One aggregation serves the dashboard, its unit lists, its xlsx and `manage.py progress_report`,
-in a constant number of queries however many units and forms a year has (eight: departments,
+in a constant number of queries however many units and forms a year has (nine: departments,
 units, forms by unit, expected and not-started forms by unit, the two deadline tables,
-submissions by day).
+submissions by day, forms by warning rule).
 
 What the numbers mean (the README says the same):
 - expected: ExpectedForm rows (carried over from last year, or from the imported 项目库 list);
@@ -16,7 +16,9 @@ What the numbers mean (the README says the same):
   plus its forms still in 草稿. A returned form may be resubmitted after the deadline (the
   bureau asked for the changes), so it is not counted overdue;
 - completion: forms that reached a reviewer (已提交 and after, 不予通过 included) out of
-  all forms plus the not-started expected ones.
+  all forms plus the not-started expected ones;
+- by rule: the forms that have at least one error or warning of a rule, from the per-rule
+  counts stored on save (FormWarningCount), for the RULES_SHOWN rules most forms have.
 """
 
 import datetime
@@ -31,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from ..accounts.models import Organization
 from ..choices import Status
 from ..exchange.tables import Column, Table, write_tables
-from ..models import FiscalYear, PerformanceForm
+from ..models import FiscalYear, FormWarningCount, PerformanceForm
 from .deadlines import Countdown, deadlines_for, today
 from .models import ExpectedForm
 
@@ -55,6 +57,8 @@ CHECK_LABELS = {
     "with_warnings": gettext_lazy("仅有警告"),
     "clean": gettext_lazy("无错误无警告"),
 }
+# The "by rule" chart shows this many rules, those most forms have.
+RULES_SHOWN = 10
 
 
 @dataclass
@@ -132,6 +136,8 @@ class Progress:
     departments: list[DepartmentProgress]
     totals: Counts
     submissions_by_day: list[tuple[datetime.date, int]]
+    # (code, {severity: forms}) of the rules most forms have, most first (_forms_by_rule)
+    by_rule: list[tuple[str, dict[str, int]]] = field(default_factory=list)
 
     def units(self) -> Iterable[UnitProgress]:
         for department in self.departments:
@@ -180,6 +186,24 @@ def _submissions_by_day(year: FiscalYear, departments: list[int] | None) -> list
         forms = forms.filter(_unit_scope(departments))
     rows = forms.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("id")).order_by("day")
     return [(r["day"], r["n"]) for r in rows]
+
+
+def _forms_by_rule(year: FiscalYear, departments: list[int] | None) -> list[tuple[str, dict[str, int]]]:
+    """(code, {severity: forms}) of the RULES_SHOWN rules the most forms have, in one GROUP BY.
+
+    A form has one row per rule (unique perf_form, code), so rows count forms. Grouped by
+    severity too: a rule whose severity changed keeps its old one on forms not yet recounted.
+    """
+    rows = FormWarningCount.objects.filter(perf_form__year=year)
+    if departments is not None:
+        rows = rows.filter(_unit_scope(departments, "perf_form__"))
+    by_code: dict[str, dict[str, int]] = {}
+    for code, severity, n in (
+        rows.values("code", "severity").annotate(n=Count("id")).order_by().values_list("code", "severity", "n")
+    ):
+        by_code.setdefault(code, {})[severity] = n
+    ranked = sorted(by_code.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return ranked[:RULES_SHOWN]
 
 
 def _unit_scope(departments: list[int], path: str = "") -> Q:
@@ -243,6 +267,7 @@ def progress(year: FiscalYear, *, departments: list[int] | None = None, on: date
         departments=list(by_department.values()),
         totals=totals,
         submissions_by_day=_submissions_by_day(year, departments),
+        by_rule=_forms_by_rule(year, departments),
     )
 
 

@@ -24,7 +24,7 @@ from django_tasks import task
 from indicators.choices import Severity
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind
-from indicators.warnings import FORM_RULES, FormData, RowData, check_form, check_form_rules, counts
+from indicators.warnings import FORM_RULES, FormData, RowData, check_form, check_form_rules, counts, counts_by_code
 
 from .. import schema
 from ..accounts.models import Organization, User
@@ -34,6 +34,7 @@ from ..library import services as library_services
 from ..models import (
     BackgroundJob,
     FiscalYear,
+    FormWarningCount,
     Indicator,
     PerformanceForm,
     Status,
@@ -51,6 +52,7 @@ from .content import (
     TARGET_FIELDS,
     _save_unique,
     form_warnings,
+    warning_count_rows,
 )
 from .errors import CannotCreateError
 
@@ -107,8 +109,11 @@ def _carried_form(source: PerformanceForm, year: FiscalYear, *, keep_code: bool)
     return perf_form
 
 
-def _count_warnings(perf_form: PerformanceForm, rows: list[Indicator], vocabularies: dict) -> None:
-    perf_form.error_count, perf_form.warning_count = counts(form_warnings(perf_form, rows, vocabularies))
+def _count_warnings(perf_form: PerformanceForm, rows: list[Indicator], vocabularies: dict) -> dict:
+    """Set the draft's error and warning counts; returns its counts per rule (counts_by_code)."""
+    found = form_warnings(perf_form, rows, vocabularies)
+    perf_form.error_count, perf_form.warning_count = counts(found)
+    return counts_by_code(found)
 
 
 def _record_expected(year: FiscalYear, perf_forms: list[PerformanceForm]) -> None:
@@ -189,11 +194,12 @@ def carry_over_form(*, source: PerformanceForm, year: FiscalYear, by: User) -> P
     if project_code_taken(perf_form, perf_form.project_code):
         perf_form.project_code = ""
     rows = [_carried_row(row) for row in source.indicators.all()]
-    _count_warnings(perf_form, rows, {})
+    by_code = _count_warnings(perf_form, rows, {})
     _save_unique(perf_form)
     for row in rows:
         row.perf_form = perf_form
     Indicator.objects.bulk_create(rows, batch_size=ROW_BATCH)
+    FormWarningCount.objects.bulk_create(warning_count_rows(perf_form.pk, by_code))
     # The copies are uses of their library entries too.
     library_services.recount_usage({row.library_entry_id for row in rows if row.library_entry_id} or ())
     _record_expected(year, [perf_form])
@@ -464,14 +470,23 @@ def _insert_batch(target: FiscalYear, batch: list[_Planned]) -> tuple[list[Carry
             RowData(**dict(zip(ROW_DATA_FIELDS, values, strict=True)), prev_value=values[value_at])
         )
     vocabularies: dict = {}
-    perf_forms = []
+    perf_forms, counted = [], []
     for item in fresh:
         source = sources[item.source_id]
         perf_form = _carried_form(source, target, keep_code=item.project_code not in taken)
-        _count_carried(perf_form, source, rows.get(item.source_id, []), vocabularies)
+        counted.append(_count_carried(perf_form, source, rows.get(item.source_id, []), vocabularies))
         perf_forms.append(perf_form)
     PerformanceForm.objects.bulk_create(perf_forms)
     new_rows = _copy_rows([perf_form.pk for perf_form in perf_forms])
+    _copy_warning_counts([f.pk for f, (_by_code, same) in zip(perf_forms, counted, strict=True) if same])
+    FormWarningCount.objects.bulk_create(
+        [
+            row
+            for perf_form, (by_code, _same) in zip(perf_forms, counted, strict=True)
+            for row in warning_count_rows(perf_form.pk, by_code)
+        ],
+        batch_size=ROW_BATCH,
+    )
     picked = Indicator.objects.filter(perf_form__in=perf_forms, library_entry__isnull=False)
     library_services.recount_usage(set(picked.values_list("library_entry_id", flat=True)) or ())
     _record_expected(target, perf_forms)
@@ -491,9 +506,14 @@ SAME_AFTER_CARRY_OVER = frozenset(
 )
 # Nor the hints, which neither count includes.
 NOT_RUN_FOR_COUNTS = SAME_AFTER_CARRY_OVER | {rule.code for rule in FORM_RULES if rule.severity == Severity.HINT}
+# The form rules that are run again for a draft: its per-rule counts of these are its own, the
+# others' are copied from the source (_copy_warning_counts).
+RUN_AGAIN = tuple(sorted({rule.code for rule in FORM_RULES} - NOT_RUN_FOR_COUNTS))
 
 
-def _count_carried(perf_form: PerformanceForm, source: PerformanceForm, rows: list[RowData], vocabularies) -> None:
+def _count_carried(
+    perf_form: PerformanceForm, source: PerformanceForm, rows: list[RowData], vocabularies
+) -> tuple[dict, bool]:
     """The new draft's error and warning counts, without running every row rule again.
 
     Under the same framework the row rules find in the draft what they found in its source (they
@@ -501,15 +521,21 @@ def _count_carried(perf_form: PerformanceForm, source: PerformanceForm, rows: li
     form rules (header, budget, year) are run, on both, and the source's stored counts moved by
     the difference. They are as fresh as the source's: `manage.py refresh_warning_counts` brings
     both up to date after a rules change. Under another framework every rule runs.
+
+    Returns the draft's per-rule counts of the rules run, and whether the source's stored
+    per-rule counts of the others are to be copied (under the same framework).
     """
     after = _plain(perf_form, rows, vocabularies)
     if perf_form.framework_id != source.framework_id:
-        perf_form.error_count, perf_form.warning_count = counts(check_form(after))
-        return
-    now = counts(check_form_rules(after, skip=NOT_RUN_FOR_COUNTS))
+        found = check_form(after)
+        perf_form.error_count, perf_form.warning_count = counts(found)
+        return counts_by_code(found), False
+    found = check_form_rules(after, skip=NOT_RUN_FOR_COUNTS)
+    now = counts(found)
     before = counts(check_form_rules(_plain(source, rows, vocabularies), skip=NOT_RUN_FOR_COUNTS))
     perf_form.error_count = max(0, source.error_count + now[0] - before[0])
     perf_form.warning_count = max(0, source.warning_count + now[1] - before[1])
+    return counts_by_code(found), True
 
 
 def _plain(perf_form: PerformanceForm, rows: list[RowData], cache: dict) -> FormData:
@@ -555,6 +581,26 @@ def _copy_rows(form_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, form_ids)
         return cursor.rowcount
+
+
+def _copy_warning_counts(form_ids: list[int]) -> None:
+    """Copy to the drafts `form_ids` their sources' per-rule counts of the rules not run again: one INSERT … SELECT."""
+    if not form_ids:
+        return
+    quote = connection.ops.quote_name
+    table, forms_table = quote(FormWarningCount._meta.db_table), quote(PerformanceForm._meta.db_table)
+    code, severity, count = (quote(name) for name in ("code", "severity", "count"))
+    form_places = ", ".join(["%s"] * len(form_ids))
+    code_places = ", ".join(["%s"] * len(RUN_AGAIN))
+    skip = f" AND w.{code} NOT IN ({code_places})" if RUN_AGAIN else ""
+    sql = (
+        f"INSERT INTO {table} ({quote('perf_form_id')}, {code}, {severity}, {count}) "
+        f"SELECT f.id, w.{code}, w.{severity}, w.{count} FROM {table} w "
+        f"INNER JOIN {forms_table} f ON f.{quote('source_form_id')} = w.{quote('perf_form_id')} "
+        f"WHERE f.id IN ({form_places}){skip}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*form_ids, *RUN_AGAIN])
 
 
 def unchanged_row_ids(perf_form: PerformanceForm) -> set[int]:

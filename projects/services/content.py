@@ -12,7 +12,7 @@ from indicators.choices import LibraryScope, TargetScope
 from indicators.frameworks import framework_vocabulary
 from indicators.models import FormKind, LibraryEntry
 from indicators.targets import parse_target, value_sign
-from indicators.warnings import FormData, FormWarning, RowData, check_form, counts
+from indicators.warnings import FormData, FormWarning, RowData, check_form, counts, counts_by_code
 
 from .. import schema
 from ..accounts.models import Organization
@@ -22,6 +22,7 @@ from ..models import (
     PROJECT_CODE_TAKEN_MESSAGE,
     UNIQUE_PROJECT_CODE_CONSTRAINT,
     FiscalYear,
+    FormWarningCount,
     Indicator,
     PerformanceForm,
     project_code_taken,
@@ -302,23 +303,68 @@ def write_content(perf_form: PerformanceForm, values: dict, rows: list[RowInput]
     found = form_warnings(perf_form, saved_rows)
     perf_form.error_count, perf_form.warning_count = counts(found)
     _save_unique(perf_form)
+    by_code = counts_by_code(found)
+    if by_code != stored_by_code(perf_form):
+        replace_warning_counts([perf_form.pk], {perf_form.pk: by_code})
     return found
 
 
-def refresh_counts(forms) -> int:
-    """Store each form's error and warning counts as the rules count them now; returns how many changed.
+def stored_by_code(perf_form: PerformanceForm) -> dict[str, tuple[str, int]]:
+    """The form's stored FormWarningCount rows as counts_by_code gives them (prefetched ones are used)."""
+    return {row.code: (row.severity, row.count) for row in perf_form.warning_counts.all()}
 
-    The counts are stored on save; after an upgrade that changes the rules (a warning becoming a
-    hint, a new rule) the stored ones are stale until the next save, and lists filter on them.
+
+def warning_count_rows(perf_form_id: int, by_code: dict[str, tuple[str, int]]) -> list[FormWarningCount]:
+    """The FormWarningCount rows of one form, unsaved, from counts_by_code."""
+    return [
+        FormWarningCount(perf_form_id=perf_form_id, code=code, severity=severity, count=n)
+        for code, (severity, n) in by_code.items()
+    ]
+
+
+def replace_warning_counts(form_ids: list[int], by_form: dict[int, dict[str, tuple[str, int]]]) -> None:
+    """Make the FormWarningCount rows of `form_ids` exactly `by_form`'s, in two statements."""
+    FormWarningCount.objects.filter(perf_form_id__in=form_ids).delete()
+    FormWarningCount.objects.bulk_create(
+        [row for pk in form_ids for row in warning_count_rows(pk, by_form.get(pk, {}))], batch_size=2000
+    )
+
+
+# Forms whose per-rule counts refresh_counts replaces per statement.
+REFRESH_BATCH = 500
+
+
+@transaction.atomic
+def refresh_counts(forms) -> int:
+    """Store each form's error and warning counts, in total and per rule, as the rules count them now.
+
+    Returns how many forms changed. The counts are stored on save; after an upgrade that changes
+    the rules (a warning becoming a hint, a new rule) the stored ones are stale until the next
+    save, and lists filter on them. Forms saved before the per-rule counts existed get theirs here.
     """
     vocabularies: dict = {}
     changed = 0
-    for perf_form in forms.select_related("year", "framework", "unit").prefetch_related("indicators"):
-        errors, warnings = counts(form_warnings(perf_form, list(perf_form.indicators.all()), vocabularies))
-        if (errors, warnings) != (perf_form.error_count, perf_form.warning_count):
+    replace: dict[int, dict[str, tuple[str, int]]] = {}
+    listed = forms.select_related("year", "framework", "unit").prefetch_related("indicators", "warning_counts")
+    for perf_form in listed:
+        found = form_warnings(perf_form, list(perf_form.indicators.all()), vocabularies)
+        errors, warnings = counts(found)
+        by_code = counts_by_code(found)
+        stale_totals = (errors, warnings) != (perf_form.error_count, perf_form.warning_count)
+        stale_rules = by_code != stored_by_code(perf_form)
+        if not (stale_totals or stale_rules):
+            continue
+        changed += 1
+        if stale_totals:
             # Not a content change: updated_at and version stay, so no open editor is made stale.
             PerformanceForm.objects.filter(pk=perf_form.pk).update(error_count=errors, warning_count=warnings)
-            changed += 1
+        if stale_rules:
+            replace[perf_form.pk] = by_code
+        if len(replace) >= REFRESH_BATCH:
+            replace_warning_counts(list(replace), replace)
+            replace = {}
+    if replace:
+        replace_warning_counts(list(replace), replace)
     return changed
 
 

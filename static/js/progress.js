@@ -1,4 +1,4 @@
-// 填报进度: draws the three charts from the page's json_script data, and the 催报 selection helpers.
+// 填报进度: draws the four charts from the page's json_script data, and the 催报 selection helpers.
 // No inline script or style (CSP): ECharts sets element styles through the CSSOM, which CSP allows;
 // tooltips use rich text rather than HTML for the same reason.
 (function () {
@@ -64,6 +64,17 @@
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: departments, inverse: true, axisLabel: { width: 90, overflow: "truncate" } },
     series: data.checks.map((s) => ({ name: s.name, type: "bar", stack: "all", data: s.data, itemStyle: { color: s.color }, barMaxWidth: 22 })),
+  } : empty(data.labels.empty));
+
+  // Forms by warning rule (the rules most forms have), errors and warnings stacked.
+  const rules = data.by_rule;
+  make("rules", rules.rules.length ? {
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: rules.rules, inverse: true, axisLabel: { width: narrow ? 100 : 220, overflow: "truncate" } },
+    series: rules.series.map((s) => ({ name: s.name, type: "bar", stack: "all", data: s.data, itemStyle: { color: s.color }, barMaxWidth: 22 })),
   } : empty(data.labels.empty));
 
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));

@@ -98,6 +98,7 @@ def test_season_journey(open_page, live_server, tmp_path):
     expect(admin.locator("[data-total=not_started] .fs-4")).to_have_text("2")
     expect(admin.locator(f"[data-total={Status.SUBMITTED}] .fs-4")).to_have_text("1")
     expect(admin.locator("[data-chart=status] canvas")).to_have_count(1)
+    expect(admin.locator("[data-chart=rules] canvas")).to_have_count(1)
     shot(admin, "season-progress-1366")
     assert serious_violations(admin) == []
     admin.locator("[data-total=not_started]").click()

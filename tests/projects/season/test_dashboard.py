@@ -5,12 +5,14 @@ import datetime
 import pytest
 
 from indicators.choices import FormKind
+from projects import services
 from projects.accounts.models import Organization
 from projects.choices import Status
+from projects.models import PerformanceForm
 from projects.season import dashboard
 from projects.season.deadlines import today
 from projects.season.models import DepartmentDeadline, ExpectedForm, UnitReopen
-from tests.factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory
+from tests.factories import FiscalYearFactory, OrganizationFactory, PerformanceFormFactory, complete_form
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +105,7 @@ def _populate(year, departments: int, units_per: int = 3):
 @pytest.mark.parametrize("departments", [2, 20])
 def test_progress_queries_constant(year, departments, django_assert_max_num_queries):
     _populate(year, departments)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         result = dashboard.progress(year)
     assert len(result.departments) == departments
     assert result.totals.forms == departments * 3
@@ -115,3 +117,72 @@ def test_report_rows_shape(year, unit_a):
     assert set(row) == {"department", "units", "expected", "not_started", "by_status", "overdue"}
     assert set(row["by_status"]) == set(Status.values)
     assert row["by_status"][Status.DRAFT] == 1
+
+
+def _flawed(unit, year, name, values=None, value=None):
+    """A complete form stored with a flaw or two: `values` over its header, `value` as its first row's target."""
+    perf_form = complete_form(unit=unit, year=year, project_name=name)
+    rows = [
+        services.RowInput(level1=r.level1, level2=r.level2, level3=r.level3, value=r.value, id=r.pk)
+        for r in perf_form.indicators.all()
+    ]
+    if value is not None:
+        rows[0].value = value
+    services.write_content(perf_form, values or {}, rows)
+    return perf_form
+
+
+def _forms_by_rule_by_hand(forms) -> dict[str, dict[str, int]]:
+    """{code: {severity: forms having it}}, from running the rules on each form."""
+    result: dict[str, dict[str, int]] = {}
+    for perf_form in forms:
+        for code, severity in {(w.code, w.severity) for w in services.form_warnings(perf_form) if w.severity != "hint"}:
+            result.setdefault(code, {}).setdefault(severity, 0)
+            result[code][severity] += 1
+    return result
+
+
+def test_forms_by_rule_match_the_rules_run_on_each_form(year, unit_a, unit_b, other_department):
+    from indicators.warnings import rule_titles
+    from projects.models import PerformanceForm
+    from projects.season.charts import chart_data
+
+    other_unit = OrganizationFactory(name="丙单位", parent=other_department)
+    _flawed(unit_a, year, "一", {"goals": ""})
+    _flawed(unit_a, year, "二", {"goals": "", "necessity": ""}, value="待定")
+    _flawed(unit_b, year, "三", value="")
+    _flawed(other_unit, year, "四", {"goals": ""}, value="提高")
+    _flawed(unit_a, FiscalYearFactory(year=2021), "别的年度", {"goals": ""})
+
+    result = dashboard.progress(year)
+    expected = _forms_by_rule_by_hand(PerformanceForm.objects.filter(year=year))
+    assert dict(result.by_rule) == expected
+    assert expected["text_missing"] == {"error": 3}  # 3 of the year's 4 forms, not the other year's
+    totals = [sum(by_severity.values()) for _code, by_severity in result.by_rule]
+    assert totals == sorted(totals, reverse=True)
+
+    rules = chart_data(result)["by_rule"]
+    titles = rule_titles()
+    assert rules["rules"] == [titles[code] for code, _n in result.by_rule]
+    assert "必填内容未填写" in rules["rules"]
+    shown = {series["name"]: series["data"] for series in rules["series"]}
+    at = rules["codes"].index("text_missing")
+    assert (shown["错误"][at], shown["警告"][at]) == (3, 0)
+    for i, (code, by_severity) in enumerate(result.by_rule):
+        assert shown["错误"][i] + shown["警告"][i] == sum(by_severity.values()), code
+
+    mine = dashboard.progress(year, departments=[unit_a.parent_id])
+    assert dict(mine.by_rule) == _forms_by_rule_by_hand(
+        PerformanceForm.objects.filter(year=year, unit__in=[unit_a, unit_b])
+    )
+
+
+def test_forms_by_rule_shows_the_top_rules_only(year, unit_a, monkeypatch):
+    _flawed(unit_a, year, "一", {"goals": ""}, value="待定")
+    _flawed(unit_a, year, "二", {"goals": ""})
+    _flawed(unit_a, year, "三", value="待定")
+    monkeypatch.setattr(dashboard, "RULES_SHOWN", 2)
+    by_hand = _forms_by_rule_by_hand(PerformanceForm.objects.filter(year=year))
+    assert len(by_hand) > 2
+    ranked = sorted(by_hand.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    assert dashboard.progress(year).by_rule == ranked[:2]

@@ -93,11 +93,11 @@ def test_progress_page_constant_queries(admin_client_for, year, departments, dja
             PerformanceFormFactory(unit=unit, year=year)
             _expect(year, unit, "应填项目")
     client = admin_client_for()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(PROGRESS, {"year": 2020})
     assert len(response.context["department_rows"]) == departments
     department = Organization.objects.get(name="部门1")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(PROGRESS, {"year": 2020, "department": department.pk})
     assert response.content.decode().count('<tr data-unit="') == 3
 

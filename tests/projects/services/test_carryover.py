@@ -6,12 +6,12 @@ import pytest
 from django.conf import settings
 
 from indicators.models import FormKind
-from indicators.warnings import counts
+from indicators.warnings import counts, counts_by_code
 from projects.accounts.models import User
 from projects.choices import AuditAction
 from projects.exchange.importing import import_text_file
 from projects.lib.carry import CONTENT_FIELDS
-from projects.models import AuditEntry, FiscalYear, Indicator, PerformanceForm, Status
+from projects.models import AuditEntry, FiscalYear, FormWarningCount, Indicator, PerformanceForm, Status
 from projects.season.models import ExpectedForm
 from projects.services import carryover, content
 from projects.services.carryover import CarryOverRefused, carry_over_form, carry_over_year
@@ -65,8 +65,9 @@ def _assert_carried(source: PerformanceForm, draft: PerformanceForm) -> None:
             before.target_low,
             before.target_unit,
         )
-    errors, warnings = counts(content.form_warnings(draft))
-    assert (draft.error_count, draft.warning_count) == (errors, warnings)
+    found = content.form_warnings(draft)
+    assert (draft.error_count, draft.warning_count) == counts(found)
+    assert content.stored_by_code(draft) == counts_by_code(found)
 
 
 def test_carry_over_year_copies_every_published_form_field_by_field(seeds):
@@ -299,3 +300,18 @@ def test_carry_over_counts_the_copies_as_uses_of_their_library_entries(seeds):
     carry_over_year(source_year=2020, target_year=2023)
     entry.refresh_from_db()
     assert entry.usage_count == Indicator.objects.filter(library_entry=entry).count() == 3
+
+
+def test_carry_over_year_copies_the_sources_per_rule_counts_of_the_rules_not_run_again(seeds):
+    """The row rules' counts come from the source's stored rows (one INSERT … SELECT), as stale as its totals."""
+    source = next(f for f in seeds if f.year.year == 2020)
+    FormWarningCount.objects.create(perf_form=source, code="retired_rule", severity="warning", count=2)
+    run_again = carryover.RUN_AGAIN[0]
+    FormWarningCount.objects.create(perf_form=source, code=run_again, severity="error", count=7)
+    carry_over_year(source_year=2020, target_year=2022)  # a new year: the source year's frameworks
+    draft = PerformanceForm.objects.get(year__year=2022, source_form=source)
+    assert draft.framework_id == source.framework_id
+    stored = content.stored_by_code(draft)
+    assert stored.pop("retired_rule") == ("warning", 2)
+    assert stored.get(run_again) != ("error", 7)
+    assert stored == counts_by_code(content.form_warnings(draft))

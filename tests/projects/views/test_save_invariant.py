@@ -147,6 +147,17 @@ def test_seed_forms_of_both_kinds_survive_three_unchanged_saves(client):
         assert perf_form.version == 4
 
 
+def test_unchanged_saves_keep_the_per_rule_counts_as_they_were(client):
+    """The stored FormWarningCount rows are not rewritten (same ids) by a save that changes nothing."""
+    for perf_form in seed_forms():
+        client.force_login(filler_for(perf_form))
+        before = list(perf_form.warning_counts.order_by("pk").values_list("pk", "code", "severity", "count"))
+        assert sum(n for *_rest, n in before) == perf_form.error_count + perf_form.warning_count
+        save_unchanged(client, perf_form)
+        save_unchanged(client, perf_form, renumber=True)
+        assert list(perf_form.warning_counts.order_by("pk").values_list("pk", "code", "severity", "count")) == before
+
+
 def test_unchanged_save_keeps_first_row_of_each_group_first(filler_client, perf_form):
     for position, name in enumerate(["甲", "乙", "丙"]):
         IndicatorFactory(perf_form=perf_form, level1="产出目标", level2="数量", level3=name, position=position)
