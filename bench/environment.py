@@ -167,8 +167,21 @@ def prepare(
         started = time.perf_counter()
         call_command("generate_forms", year=number, forms=forms, seed=year_seed)
         generated = (generated or 0.0) + time.perf_counter() - started
+    _backfill_warning_counts()
     vacuum()
     return generated
+
+
+def _backfill_warning_counts() -> None:
+    """A database made before the per-rule counts (projects migration 0006) gets them once, as an
+    upgraded installation does with `manage.py refresh_warning_counts`."""
+    from django.core.management import call_command
+
+    from projects.models import FormWarningCount, PerformanceForm
+
+    if PerformanceForm.objects.filter(error_count__gt=0).exists() and not FormWarningCount.objects.exists():
+        print("per-rule warning counts (once) ...", flush=True)
+        call_command("refresh_warning_counts", verbosity=0)
 
 
 def vacuum() -> None:
