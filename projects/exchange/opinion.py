@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
 from .. import schema
 from ..reviews.choices import Dimension, Stage
@@ -37,6 +36,7 @@ from .writer import (
     _height,
     _line_count,
     _text_cell,
+    print_on_a4,
     split_for_rows,
 )
 
@@ -254,15 +254,7 @@ def opinion_xlsx(sheet: OpinionSheet) -> bytes:
     for note in sheet.notes:
         row = out.next_row((note, out.width(1, LAST_COL)))
         out.span(row, 1, LAST_COL, note, font=NOTE_FONT, border=False)
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    ws.print_area = f"A1:{get_column_letter(LAST_COL)}{out.row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_on_a4(ws, LAST_COL, out.row)
     buffer = BytesIO()
     out.workbook.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,8 @@ detail lines, no 总体 table) still read: what they lack is optional in the lay
 import logging
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -109,30 +111,25 @@ def check_upload(upload, *, name: str) -> None:
         )
 
 
-def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
-    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first.
+@contextmanager
+def first_sheet(upload, *, name: str, data_only: bool) -> Iterator[tuple]:
+    """(workbook, its first sheet) of a checked upload (check_upload), closed afterwards.
 
-    Also whether the file carries ROW_DETAILS_MARK (written since the rows have details).
+    A hostile or broken file can make openpyxl raise almost anything (KeyError, ParseError,
+    ValueError, ...), on opening or while the caller reads the rows: whatever it is, the answer is
+    "cannot read". An UploadError the caller raises passes through.
     """
     check_upload(upload, name=name)
     upload.seek(0)
-    max_rows = settings.PERFGOALS_UPLOAD_MAX_ROWS
-    rows: list[list[_Cell]] = []
-    # A hostile or broken file can make openpyxl raise almost anything (KeyError,
-    # ParseError, ValueError, ...): whatever it is, the answer is "cannot read".
     try:
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=data_only)
         try:
             if not workbook.worksheets:
                 raise UploadError(_("文件里没有工作表。"))
             ws = workbook.worksheets[0]
-            marked = ROW_DETAILS_MARK in (workbook.properties.keywords or "")
             # read_only trusts the sheet's own <dimension>, which may claim one row of a million.
             ws.reset_dimensions()
-            for number, row in enumerate(ws.iter_rows(max_col=COLUMNS), start=1):
-                if number > max_rows:
-                    raise UploadError(_("工作表超过 %(n)s 行，不是一张绩效目标表，已停止读取。") % {"n": max_rows})
-                rows.append([_Cell(c.value, getattr(c, "number_format", "General") or "General") for c in row])
+            yield workbook, ws
         finally:
             workbook.close()
     except UploadError:
@@ -140,6 +137,21 @@ def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
     except Exception:
         logger.info("unreadable upload %r", name, exc_info=True)
         raise UploadError(_("文件“%(name)s”已损坏或不完整，无法读取。请重新保存后再上传。") % {"name": name}) from None
+
+
+def _sheet_rows(upload, *, name: str) -> tuple[list[list[_Cell]], bool]:
+    """The first sheet's first COLUMNS columns, refusing oversized, bombed or broken files first.
+
+    Also whether the file carries ROW_DETAILS_MARK (written since the rows have details).
+    """
+    max_rows = settings.PERFGOALS_UPLOAD_MAX_ROWS
+    rows: list[list[_Cell]] = []
+    with first_sheet(upload, name=name, data_only=False) as (workbook, ws):
+        marked = ROW_DETAILS_MARK in (workbook.properties.keywords or "")
+        for number, row in enumerate(ws.iter_rows(max_col=COLUMNS), start=1):
+            if number > max_rows:
+                raise UploadError(_("工作表超过 %(n)s 行，不是一张绩效目标表，已停止读取。") % {"n": max_rows})
+            rows.append([_Cell(c.value, getattr(c, "number_format", "General") or "General") for c in row])
     return rows, marked
 
 

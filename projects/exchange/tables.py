@@ -3,7 +3,7 @@
 Every list a page offers as Excel (the library, a dashboard's table, a statistics page, an
 import template) is a `Table` of columns and rows written by `write_tables`; every upload of
 such a list (units and users, the 项目库, library entries) is read by `read_table`, which
-refuses a hostile file the way the form reader does (reader.check_upload), finds the columns
+refuses a hostile file the way the form reader does (reader.first_sheet), finds the columns
 by their headers in any order, applies each column's cap and says every problem by row and
 column, in Chinese. Callers get plain values and decide what they mean.
 """
@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.targets import normalize
 
-from .reader import UploadError, check_upload
+from .reader import UploadError, first_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -131,28 +131,13 @@ def read_table(upload, columns: Sequence[Column], *, name: str = "", max_rows: i
     fine); columns may come in any order and unknown ones are ignored. Reading stops at the first
     blank row. Nothing is interpreted beyond text, required and caps: that is the caller's job.
     """
-    check_upload(upload, name=name)
     limit = max_rows or settings.PERFGOALS_UPLOAD_MAX_ROWS
-    upload.seek(0)
     raw: list[tuple] = []
-    try:
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-        try:
-            if not workbook.worksheets:
-                raise UploadError(_("文件里没有工作表。"))
-            ws = workbook.worksheets[0]
-            ws.reset_dimensions()
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number > limit + 10:
-                    raise UploadError(_("工作表超过 %(n)s 行，超出一次导入的上限，请分批导入。") % {"n": limit})
-                raw.append(row)
-        finally:
-            workbook.close()
-    except UploadError:
-        raise
-    except Exception:
-        logger.info("unreadable table upload %r", name, exc_info=True)
-        raise UploadError(_("文件“%(name)s”已损坏或不完整，无法读取。请重新保存后再上传。") % {"name": name}) from None
+    with first_sheet(upload, name=name, data_only=True) as (_workbook, ws):
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number > limit + 10:
+                raise UploadError(_("工作表超过 %(n)s 行，超出一次导入的上限，请分批导入。") % {"n": limit})
+            raw.append(row)
 
     wanted = {_header_key(c.header): c for c in columns}
     required = {_header_key(c.header) for c in columns if c.required}

@@ -10,6 +10,7 @@ import unicodedata
 from io import BytesIO
 
 import openpyxl
+from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
@@ -329,16 +330,7 @@ class _LayoutWriter:
             self.ws.row_dimensions[first + offset].height = height
 
     def finish(self) -> bytes:
-        ws = self.ws
-        ws.page_setup.orientation = "portrait"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-        ws.print_options.horizontalCentered = True
-        ws.print_area = f"A1:{get_column_letter(COLUMNS)}{self.row}"
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        print_on_a4(self.ws, COLUMNS, self.row)
         self.workbook.properties.keywords = ROW_DETAILS_MARK
         buffer = BytesIO()
         self.workbook.save(buffer)
@@ -350,6 +342,20 @@ def _text_cell(cell, value):
     cell.value = clean_text(value)
     cell.data_type = "s"
     return cell
+
+
+def print_on_a4(ws, last_col: int, last_row: int) -> None:
+    """Print like the official forms: A4 portrait, one page wide, centred, numbered in the footer."""
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    # &P and &N are Excel's page number and page count.
+    ws.oddFooter.center.text = _("第 &P 页，共 &N 页")
 
 
 def official_xlsx(sheet: SheetForm) -> bytes:
